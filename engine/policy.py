@@ -1,16 +1,37 @@
 """Regional policy parameters as data (fixtures/policies/*.toml), validated on load.
 
-STUB: the co-pay scope model below is fixed (engine.copay depends on it); the loader and
-`Policy.resolve` are being written.
+A policy file holds one region's deductibles, pool ratios, caps, big-illness layers and 家庭共济
+scope (the layout is documented at the top of each file). `Policy.resolve` turns it into the
+`SettleParams` of one visit. Every problem with a file surfaces as one-line `PolicyError`.
 """
 
 from __future__ import annotations
 
-from typing import Literal
+import tomllib
+from decimal import Decimal
+from functools import lru_cache
+from pathlib import Path
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationError,
+    model_validator,
+)
 
-from engine.codes import MedType, Relationship
+from engine.codes import CodeEnum, HospLv, Insutype, MedType, PsnType, Relationship
+from engine.models import Amount, BigIllness, Ratio, SettleParams
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+POLICY_DIR: Path = REPO_ROOT / "fixtures" / "policies"
+
+
+class PolicyError(ValueError):
+    """A policy file or lookup problem: `<file>: <key path>: <problem>`, one line."""
 
 
 class CopayScope(BaseModel):
@@ -32,3 +53,199 @@ class CopayScope(BaseModel):
     deduction_order: Literal["binding_order", "largest_available_first"] = "binding_order"
     # Visit types the co-pay may pay for (outpatient, 慢特病, inpatient, pharmacy).
     med_types: list[MedType] = Field(default_factory=lambda: list(MedType))
+
+
+# TOML has no null, so "no cap" is spelled "none"; the key stays required so it is never forgotten.
+Cap = Annotated[Amount | None, BeforeValidator(lambda v: None if v == "none" else v)]
+InsutypeKey = Literal["310", "390"]  # the two base insurances the engine settles
+# The fund each insutype's big-illness layer pays from (contract: hifob 职工大额, hifmi 居民大病).
+BIG_ILLNESS_FUND = {"310": "hifob", "390": "hifmi"}
+# 人员类别 code prefixes that belong to each insutype (11/12 职工, 14/15 居民).
+PSN_PREFIXES = {"310": ("11", "12"), "390": ("14", "15")}
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class LevelRule(_Strict):
+    dedc: Amount  # 起付线, 元
+    pool_ratio: Ratio  # 统筹支付比例 for in-service people
+
+
+class MedTypeRule(_Strict):
+    dedc_scope: Literal["year", "admission"]
+    annual_cap: Cap
+    retiree_bonus: Ratio = Decimal(0)
+    level1: LevelRule | None = None
+    level2: LevelRule | None = None
+    level3: LevelRule | None = None
+    pharmacy: LevelRule | None = None
+
+    @model_validator(mode="after")
+    def _some_level(self) -> MedTypeRule:
+        if not any((self.level1, self.level2, self.level3, self.pharmacy)):
+            raise ValueError("needs at least one of level1, level2, level3, pharmacy")
+        return self
+
+
+class BigIllnessRule(_Strict):
+    fund: Literal["hifmi", "hifob"]
+    threshold: Amount
+    ratio: Ratio
+    cap: Cap
+    med_types: list[MedType] = Field(min_length=1)
+
+
+class InsutypeRule(_Strict):
+    psn_types: list[PsnType] = Field(min_length=1)
+    # Section names are MedType member names, lower-cased: outpatient=11, chronic=14, ...
+    outpatient: MedTypeRule | None = None
+    chronic: MedTypeRule | None = None
+    inpatient: MedTypeRule | None = None
+    pharmacy: MedTypeRule | None = None
+    big_illness: BigIllnessRule | None = None
+
+
+class Policy(_Strict):
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    label: str = Field(min_length=1)
+    region_name: str = Field(min_length=1)
+    province: str = Field(min_length=1)
+    admdvs: str = Field(pattern=r"^\d{6}$")
+    year: int = Field(ge=2000, le=2100)
+    # May account money (own or co-pay) pay 全自费/丙类 amounts? Regions differ (reference §2.2).
+    acct_pays_ownpay: bool
+    default_selfpay_prop: Ratio  # 乙类 先行自付 when an item does not say
+    copay: CopayScope
+    insutype: dict[InsutypeKey, InsutypeRule] = Field(min_length=1)
+
+    _source: str = PrivateAttr(default="")
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Policy:
+        for code, rule in self.insutype.items():
+            wrong = [p.value for p in rule.psn_types if not p.value.startswith(PSN_PREFIXES[code])]
+            if wrong:
+                raise ValueError(f"insutype.{code}.psn_types: {wrong} do not belong to {code}")
+            fund = BIG_ILLNESS_FUND[code]
+            if rule.big_illness and rule.big_illness.fund != fund:
+                raise ValueError(f"insutype.{code}.big_illness.fund: {code} pays from {fund!r}")
+        if not self.admdvs.startswith(tuple(self.copay.beneficiary_admdvs_prefixes)):
+            # The region's own insured must always be in co-pay scope.
+            raise ValueError(f"copay.beneficiary_admdvs_prefixes: none matches admdvs {self.admdvs}")
+        return self
+
+    def _error(self, path: str, problem: str) -> PolicyError:
+        return PolicyError(f"{self._source or self.id}: {path}: {problem}")
+
+    def _rule(self, insutype: object, med_type: object) -> tuple[Insutype, MedType, MedTypeRule]:
+        ins = _parse(Insutype, insutype, self)
+        med = _parse(MedType, med_type, self)
+        rule = self.insutype.get(ins.value)  # type: ignore[call-overload]
+        if rule is None:
+            covered = ", ".join(self.insutype)
+            raise self._error(f"insutype.{ins}", f"not covered (covered: {covered})")
+        section = getattr(rule, med.name.lower())
+        if section is None:
+            raise self._error(f"insutype.{ins}.{med.name.lower()}", f"med_type {med} not covered")
+        return ins, med, section
+
+    def dedc_scope(self, insutype: object, med_type: object) -> Literal["year", "admission"]:
+        return self._rule(insutype, med_type)[2].dedc_scope
+
+    def resolve(
+        self, insutype: object, psn_type: object, med_type: object, hosp_lv: object
+    ) -> SettleParams:
+        """The parameters of one visit; accepts enum members or their string codes."""
+        ins, med, section = self._rule(insutype, med_type)
+        psn = _parse(PsnType, psn_type, self)
+        lv = _parse(HospLv, hosp_lv, self)
+        rule = self.insutype[ins.value]  # type: ignore[index]
+        if psn not in rule.psn_types:
+            raise self._error(f"insutype.{ins}.psn_types", f"psn_type {psn} ({psn.zh}) not covered")
+        level_key = "pharmacy" if lv is HospLv.PHARMACY else f"level{lv.value}"
+        level: LevelRule | None = getattr(section, level_key)
+        path = f"insutype.{ins}.{med.name.lower()}.{level_key}"
+        if level is None:
+            raise self._error(path, f"med_type {med} at hosp_lv {lv} ({lv.zh}) not covered")
+        bonus = section.retiree_bonus if psn.retired else Decimal(0)
+        big = rule.big_illness
+        return SettleParams(
+            dedc=level.dedc,
+            pool_ratio=min(level.pool_ratio + bonus, Decimal(1)),
+            annual_cap=section.annual_cap,
+            big_illness=BigIllness(
+                threshold=big.threshold, ratio=big.ratio, fund=big.fund, cap=big.cap
+            )
+            if big and med in big.med_types
+            else None,
+            acct_pays_ownpay=self.acct_pays_ownpay,
+            default_selfpay_prop=self.default_selfpay_prop,
+        )
+
+
+def _parse(enum: type[CodeEnum], value: object, policy: Policy) -> Any:
+    try:
+        return enum.parse(value)
+    except ValueError as exc:
+        raise policy._error("resolve", str(exc)) from None
+
+
+def _shown(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(REPO_ROOT))
+    except ValueError:
+        return str(path)
+
+
+def _problem(error: dict) -> str:
+    if error["type"] == "extra_forbidden":
+        return "unknown key (misspelled?)"
+    if error["type"] == "missing":
+        return "missing key"
+    return error["msg"].removeprefix("Value error, ")
+
+
+def load_policy_file(path: Path) -> Policy:
+    path = Path(path)
+    shown = _shown(path)
+    try:
+        with path.open("rb") as fh:
+            # parse_float=Decimal: 0.60 in the file is exactly 0.60, never a binary float.
+            data = tomllib.load(fh, parse_float=Decimal)
+    except OSError as exc:
+        raise PolicyError(f"{shown}: cannot read: {exc.strerror}") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise PolicyError(f"{shown}: not valid TOML: {exc}") from None
+    try:
+        policy = Policy.model_validate(data)
+    except ValidationError as exc:
+        problems = [
+            ": ".join(filter(None, (".".join(map(str, e["loc"])), _problem(e))))
+            for e in exc.errors()
+        ]
+        raise PolicyError(f"{shown}: {'; '.join(problems)}") from None
+    if policy.id != path.stem:
+        raise PolicyError(f"{shown}: id: {policy.id!r} does not match the file name")
+    policy._source = shown
+    return policy
+
+
+def list_policies(directory: Path | None = None) -> list[str]:
+    return sorted(p.stem for p in Path(directory or POLICY_DIR).glob("*.toml"))
+
+
+def load_policy(policy_id: str, directory: Path | None = None) -> Policy:
+    return _load_cached(policy_id, Path(directory or POLICY_DIR).resolve())
+
+
+@lru_cache(maxsize=32)
+def _load_cached(policy_id: str, directory: Path) -> Policy:
+    known = list_policies(directory)
+    # Only listed ids, so a request can never name a path ("../x") outside the directory.
+    if policy_id not in known:
+        raise PolicyError(
+            f"{_shown(directory)}: policy {policy_id!r} not found (known: {', '.join(known) or 'none'})"
+        )
+    return load_policy_file(directory / f"{policy_id}.toml")

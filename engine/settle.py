@@ -1,0 +1,326 @@
+"""The settlement arithmetic of contracts/settlement.md: item split (2204), then the visit split (2206/2207).
+
+Pure and deterministic: the same request gives the same result, which is what lets the TUI's
+pre-settlement, `pos settle` and the embedded center agree to the fen.
+
+`settle()` is the hot path (it runs on every keystroke of an itemizing cashier and in every center
+transaction), so it computes into slotted records; the wire models and the "why" trace are built
+only when asked for (`Settlement.result()`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from engine.codes import ChrgitmLv, FundPayType, Insutype
+from engine.models import (
+    FeeItem,
+    ItemSplit,
+    MulaidDetail,
+    SetlDetail,
+    SetlInfo,
+    SettleParams,
+    SettleRequest,
+    SettleResult,
+)
+from engine.money import FEN, ZERO
+from engine.trace import TraceWriter
+
+_CLASS_B = ChrgitmLv.CLASS_B
+_CLASS_C = ChrgitmLv.CLASS_C
+_ONE = Decimal(1)
+
+
+@dataclass(slots=True)
+class Split:
+    """One line's 2204 split; the four buckets always add up to `amt`."""
+
+    item: FeeItem
+    amt: Decimal
+    ownpay: Decimal
+    over: Decimal
+    pre: Decimal
+    inscp: Decimal
+    prop: Decimal
+
+
+def split_item(item: FeeItem, params: SettleParams) -> Split:
+    """One line into 全自费 / 超限价 / 先行自付 / 符合范围."""
+    amt = (item.pric * item.cnt).quantize(FEN, ROUND_HALF_UP)
+    lv = item.chrgitm_lv
+    if lv is _CLASS_C:
+        return Split(item, amt, amt, ZERO, ZERO, ZERO, _ONE)
+    prop = item.selfpay_prop
+    if prop is None:
+        prop = params.default_selfpay_prop if lv is _CLASS_B else ZERO
+    ceiling = item.pric_uplmt_amt
+    if ceiling is None or ceiling >= item.pric:
+        in_ceiling = amt
+    else:
+        in_ceiling = (ceiling * item.cnt).quantize(FEN, ROUND_HALF_UP)
+    pre = (in_ceiling * prop).quantize(FEN, ROUND_HALF_UP) if prop else ZERO
+    return Split(item, amt, ZERO, amt - in_ceiling, pre, in_ceiling - pre, prop)
+
+
+@dataclass(slots=True)
+class Settlement:
+    """Every amount of one settlement (the setlinfo numbers) plus what produced them."""
+
+    req: SettleRequest
+    params: SettleParams
+    splits: list[Split]
+    medfee: Decimal
+    ownpay: Decimal
+    over: Decimal
+    pre: Decimal
+    inscp: Decimal
+    act_pay_dedc: Decimal
+    hifp: Decimal
+    cap_left: Decimal | None
+    hifmi: Decimal
+    hifob: Decimal
+    big_cap_left: Decimal | None
+    fund_sum: Decimal
+    psn_part: Decimal
+    not_acct: Decimal
+    ownpay_barred: Decimal
+    payable: Decimal
+    own: Decimal
+    mulaid: list[tuple[str, Decimal]]
+    mulaid_sum: Decimal
+    acct_pay: Decimal
+    cash: Decimal
+    balc: Decimal
+    hosp_part: Decimal = ZERO
+
+    def setlinfo(self) -> SetlInfo:
+        return SetlInfo.model_construct(
+            medfee_sumamt=self.medfee,
+            fulamt_ownpay_amt=self.ownpay,
+            overlmt_selfpay=self.over,
+            preselfpay_amt=self.pre,
+            inscp_scp_amt=self.inscp,
+            act_pay_dedc=self.act_pay_dedc,
+            hifp_pay=self.hifp,
+            pool_prop_selfpay=self.params.pool_ratio,
+            cvlserv_pay=ZERO,
+            hifes_pay=ZERO,
+            hifmi_pay=self.hifmi,
+            hifob_pay=self.hifob,
+            maf_pay=ZERO,
+            oth_pay=ZERO,
+            fund_pay_sumamt=self.fund_sum,
+            psn_part_amt=self.psn_part,
+            acct_pay=self.acct_pay,
+            acct_mulaid_pay=self.mulaid_sum,
+            psn_cash_pay=self.cash,
+            hosp_part_amt=self.hosp_part,
+            balc=self.balc,
+            insutype=self.req.insutype,
+            med_type=self.req.med_type,
+        )
+
+    def item_results(self) -> list[ItemSplit]:
+        return [
+            ItemSplit.model_construct(
+                name=s.item.name,
+                chrgitm_lv=s.item.chrgitm_lv,
+                med_chrgitm_type=s.item.med_chrgitm_type,
+                det_item_fee_sumamt=s.amt,
+                fulamt_ownpay_amt=s.ownpay,
+                overlmt_amt=s.over,
+                preselfpay_amt=s.pre,
+                inscp_scp_amt=s.inscp,
+                selfpay_prop=s.prop,
+                pric_uplmt_amt=s.item.pric_uplmt_amt,
+                acct_payable=s.item.acct_payable,
+            )
+            for s in self.splits
+        ]
+
+    def trace(self, lang: str = "zh") -> list[str]:
+        """The "why" of this settlement, one sentence per step: items, pool, big illness, payment."""
+        tw = TraceWriter(lang)
+        lines = [tw.items(self.medfee, self.ownpay, self.over, self.pre, self.inscp), self._pool_info(tw)]
+        if self.params.big_illness is not None:
+            lines.append(self._big_info(tw, self._big_type().label(lang)))
+        lines.append(
+            tw.payment(
+                psn_part=self.psn_part,
+                not_acct=self.not_acct,
+                ownpay_barred=self.ownpay_barred,
+                payable=self.payable,
+                acct_used=self.req.acct.used,
+                employee=self.req.insutype is Insutype.EMPLOYEE,
+                balc=self.req.acct.balc,
+                own=self.own,
+                mulaid=self.mulaid,
+                cash=self.cash,
+            )
+        )
+        return lines
+
+    def _pool_info(self, tw: TraceWriter) -> str:
+        req, params = self.req, self.params
+        return tw.pool(
+            inscp=self.inscp,
+            dedc=params.dedc,
+            dedc_paid=req.ytd.dedc_paid,
+            act_pay_dedc=self.act_pay_dedc,
+            ratio=params.pool_ratio,
+            cap=params.annual_cap,
+            cap_used=req.ytd.hifp_paid,
+            hifp=self.hifp,
+        )
+
+    def _big_info(self, tw: TraceWriter, fund_name: str) -> str:
+        layer = self.params.big_illness
+        assert layer is not None
+        return tw.big_illness(
+            inscp=self.inscp,
+            hifp=self.hifp,
+            threshold=layer.threshold,
+            ratio=layer.ratio,
+            amount=self.hifmi + self.hifob,
+            fund_name=fund_name,
+        )
+
+    def _big_type(self) -> FundPayType:
+        layer = self.params.big_illness
+        if layer is not None and layer.fund == "hifmi":
+            return FundPayType.RES_BIG_ILLNESS
+        return FundPayType.LARGE_AMOUNT
+
+    def setldetail(self, lang: str = "zh") -> list[SetlDetail]:
+        tw = TraceWriter(lang)
+        pool = FundPayType.EMP_POOL if self.req.insutype is Insutype.EMPLOYEE else FundPayType.RES_POOL
+        details = [
+            SetlDetail.model_construct(
+                fund_pay_type=pool.value,
+                fund_pay_type_name=pool.label(lang),
+                inscp_scp_amt=self.inscp,
+                crt_payb_lmt_amt=self.cap_left,
+                fund_payamt=self.hifp,
+                setl_proc_info=self._pool_info(tw),
+            )
+        ]
+        big = self.hifmi + self.hifob
+        if big > 0:
+            big_type = self._big_type()
+            details.append(
+                SetlDetail.model_construct(
+                    fund_pay_type=big_type.value,
+                    fund_pay_type_name=big_type.label(lang),
+                    inscp_scp_amt=max(ZERO, self.inscp - self.hifp),
+                    crt_payb_lmt_amt=self.big_cap_left,
+                    fund_payamt=big,
+                    setl_proc_info=self._big_info(tw, big_type.label(lang)),
+                )
+            )
+        return details
+
+    def result(self, lang: str = "zh") -> SettleResult:
+        return SettleResult.model_construct(
+            setlinfo=self.setlinfo(),
+            result=self.item_results(),
+            setldetail=self.setldetail(lang),
+            mulaid_detail=[MulaidDetail.model_construct(giver=g, amount=a) for g, a in self.mulaid],
+            trace=self.trace(lang),
+        )
+
+
+def settle(req: SettleRequest, params: SettleParams) -> Settlement:
+    """Settle one visit with already-resolved parameters (engine.policy resolves them)."""
+    splits = [split_item(item, params) for item in req.items]
+    medfee = ownpay = over = pre = inscp = not_acct = ownpay_on_acct = ZERO
+    for s in splits:
+        medfee += s.amt
+        ownpay += s.ownpay
+        over += s.over
+        pre += s.pre
+        inscp += s.inscp
+        if s.item.acct_payable:
+            ownpay_on_acct += s.ownpay
+        else:
+            not_acct += s.amt
+
+    ytd = req.ytd
+    act_pay_dedc = min(inscp, max(ZERO, params.dedc - ytd.dedc_paid))
+    hifp = ((inscp - act_pay_dedc) * params.pool_ratio).quantize(FEN, ROUND_HALF_UP)
+    cap_left = None
+    if params.annual_cap is not None:
+        cap_left = max(ZERO, params.annual_cap - ytd.hifp_paid)
+        hifp = min(hifp, cap_left)
+    hifmi = hifob = ZERO
+    big_cap_left = None
+    layer = params.big_illness
+    if layer is not None:
+        big = (max(ZERO, inscp - hifp - layer.threshold) * layer.ratio).quantize(FEN, ROUND_HALF_UP)
+        if layer.cap is not None:
+            big_cap_left = max(ZERO, layer.cap - ytd.big_illness_paid)
+            big = min(big, big_cap_left)
+        if layer.fund == "hifmi":
+            hifmi = big
+        else:
+            hifob = big
+    fund_sum = hifp + hifmi + hifob
+    psn_part = medfee - fund_sum  # hosp_part_amt is 0: no policy here defines it
+
+    # Account money (own or a relative's) never pays non-medical goods, and pays 全自费 only
+    # where the region allows it.
+    ownpay_barred = ZERO if params.acct_pays_ownpay else ownpay_on_acct
+    payable = max(ZERO, psn_part - not_acct - ownpay_barred)
+
+    acct = req.acct
+    own = min(payable, acct.balc) if acct.used and req.insutype is Insutype.EMPLOYEE else ZERO
+    still = payable - own
+    mulaid = []
+    mulaid_sum = ZERO
+    for source in req.mulaid:
+        take = min(still, source.available)
+        mulaid.append((source.giver, take))
+        mulaid_sum += take
+        still -= take
+    acct_pay = own + mulaid_sum
+    return Settlement(
+        req=req,
+        params=params,
+        splits=splits,
+        medfee=medfee,
+        ownpay=ownpay,
+        over=over,
+        pre=pre,
+        inscp=inscp,
+        act_pay_dedc=act_pay_dedc,
+        hifp=hifp,
+        cap_left=cap_left,
+        hifmi=hifmi,
+        hifob=hifob,
+        big_cap_left=big_cap_left,
+        fund_sum=fund_sum,
+        psn_part=psn_part,
+        not_acct=not_acct,
+        ownpay_barred=ownpay_barred,
+        payable=payable,
+        own=own,
+        mulaid=mulaid,
+        mulaid_sum=mulaid_sum,
+        acct_pay=acct_pay,
+        cash=psn_part - acct_pay,
+        balc=acct.balc - own,
+    )
+
+
+def resolve_params(req: SettleRequest, policy_dir=None) -> SettleParams:
+    """The request's own `params`, or the policy file's values for this visit."""
+    if req.params is not None:
+        return req.params
+    from engine.policy import load_policy  # local: `settle` works without the policy files
+
+    policy = load_policy(req.policy, policy_dir)
+    return policy.resolve(req.insutype, req.psn_type, req.med_type, req.hosp_lv)
+
+
+def settle_request(req: SettleRequest, lang: str = "zh", policy_dir=None) -> SettleResult:
+    return settle(req, resolve_params(req, policy_dir)).result(lang)

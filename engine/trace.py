@@ -1,0 +1,127 @@
+"""The human-readable "why" of a settlement (setl_proc_info), in zh-CN or English.
+
+The TUI's why-panel and `pos settle` show the same sentences, so a trainer can point at a number
+and read how it came about.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+
+from engine.money import fmt
+
+
+def _pct(ratio: Decimal) -> str:
+    return f"{(ratio * 100).normalize():f}%"
+
+
+class TraceWriter:
+    def __init__(self, lang: str = "zh") -> None:
+        self.zh = lang != "en"
+
+    def items(self, medfee: Decimal, ownpay: Decimal, over: Decimal, pre: Decimal, inscp: Decimal) -> str:
+        if self.zh:
+            return (
+                f"医疗费总额 {fmt(medfee)} = 全自费 {fmt(ownpay)} + 超限价 {fmt(over)}"
+                f" + 先行自付 {fmt(pre)} + 符合范围 {fmt(inscp)}"
+            )
+        return (
+            f"total {fmt(medfee)} = fully self-paid {fmt(ownpay)} + over ceiling {fmt(over)}"
+            f" + class-B first self-pay {fmt(pre)} + in scope {fmt(inscp)}"
+        )
+
+    def pool(
+        self,
+        *,
+        inscp: Decimal,
+        dedc: Decimal,
+        dedc_paid: Decimal,
+        act_pay_dedc: Decimal,
+        ratio: Decimal,
+        cap: Decimal | None,
+        cap_used: Decimal,
+        hifp: Decimal,
+    ) -> str:
+        base = inscp - act_pay_dedc
+        if self.zh:
+            parts = [
+                f"符合范围 {fmt(inscp)}",
+                f"起付线 {fmt(dedc)}（本年已付 {fmt(dedc_paid)}，本次 {fmt(act_pay_dedc)}）",
+                f"({fmt(inscp)} − {fmt(act_pay_dedc)}) × {_pct(ratio)} = {fmt(base * ratio)}",
+            ]
+            if cap is None:
+                parts.append("无年度封顶")
+            else:
+                left = max(Decimal(0), cap - cap_used)
+                parts.append(f"年度封顶 {fmt(cap)}（已付 {fmt(cap_used)}，余 {fmt(left)}）")
+            return "；".join(parts) + f" → 统筹基金支付 {fmt(hifp)}"
+        parts = [
+            f"in scope {fmt(inscp)}",
+            f"deductible {fmt(dedc)} (paid this year {fmt(dedc_paid)}, this visit {fmt(act_pay_dedc)})",
+            f"({fmt(inscp)} − {fmt(act_pay_dedc)}) × {_pct(ratio)} = {fmt(base * ratio)}",
+        ]
+        if cap is None:
+            parts.append("no annual cap")
+        else:
+            left = max(Decimal(0), cap - cap_used)
+            parts.append(f"annual cap {fmt(cap)} (used {fmt(cap_used)}, left {fmt(left)})")
+        return "; ".join(parts) + f" → pooled fund {fmt(hifp)}"
+
+    def big_illness(
+        self,
+        *,
+        inscp: Decimal,
+        hifp: Decimal,
+        threshold: Decimal,
+        ratio: Decimal,
+        amount: Decimal,
+        fund_name: str,
+    ) -> str:
+        rest = inscp - hifp
+        if self.zh:
+            return (
+                f"{fund_name}：符合范围个人负担 {fmt(rest)}，超过 {fmt(threshold)} 的部分 × {_pct(ratio)}"
+                f" → {fmt(amount)}"
+            )
+        return (
+            f"{fund_name}: in-scope personal share {fmt(rest)}, the part above {fmt(threshold)}"
+            f" × {_pct(ratio)} → {fmt(amount)}"
+        )
+
+    def payment(
+        self,
+        *,
+        psn_part: Decimal,
+        not_acct: Decimal,
+        ownpay_barred: Decimal,
+        payable: Decimal,
+        acct_used: bool,
+        employee: bool,
+        balc: Decimal,
+        own: Decimal,
+        mulaid: Sequence[tuple[str, Decimal]],
+        cash: Decimal,
+    ) -> str:
+        z = self.zh
+        parts = [f"个人负担 {fmt(psn_part)}" if z else f"personal burden {fmt(psn_part)}"]
+        if not_acct:
+            parts.append(f"非医疗用品 {fmt(not_acct)} 只能现金" if z else f"non-medical goods {fmt(not_acct)} cash only")
+        if ownpay_barred:
+            parts.append(
+                f"本地区账户不支付全自费 {fmt(ownpay_barred)}" if z
+                else f"this region's accounts do not pay fully self-paid {fmt(ownpay_barred)}"
+            )
+        parts.append(f"账户可支付 {fmt(payable)}" if z else f"account-payable {fmt(payable)}")
+        if not employee:
+            parts.append("居民医保无个人账户" if z else "resident insurance has no personal account")
+        elif not acct_used:
+            parts.append("未使用个人账户" if z else "personal account not used")
+        else:
+            parts.append(
+                f"本人账户 {fmt(own)}（余额 {fmt(balc)}）" if z else f"own account {fmt(own)} (balance {fmt(balc)})"
+            )
+        for giver, amount in mulaid:
+            parts.append(f"共济 {giver} {fmt(amount)}" if z else f"co-pay {giver} {fmt(amount)}")
+        parts.append(f"现金 {fmt(cash)}" if z else f"cash {fmt(cash)}")
+        return ("；" if z else "; ").join(parts)

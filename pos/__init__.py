@@ -1,0 +1,1 @@
+"""The hospital point of sale: cashier sessions, visits, tenders, receipts, CLI and the Textual App."""

@@ -1,0 +1,1 @@
+"""`pos` subcommands, one module each; every module has `register(subparsers)`."""

@@ -1,0 +1,1 @@
+"""Textual screens, modals and widgets. They call pos services, never SQL."""
