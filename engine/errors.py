@@ -13,7 +13,7 @@ def field_path(loc: tuple) -> str:
             out += f"[{part}]"
         else:
             out += f".{part}" if out else str(part)
-    return out or "(request)"
+    return out or "request"
 
 
 def describe(exc: ValidationError) -> str:

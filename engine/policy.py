@@ -133,7 +133,9 @@ class Policy(_Strict):
                 raise ValueError(f"insutype.{code}.big_illness.fund: {code} pays from {fund!r}")
         if not self.admdvs.startswith(tuple(self.copay.beneficiary_admdvs_prefixes)):
             # The region's own insured must always be in co-pay scope.
-            raise ValueError(f"copay.beneficiary_admdvs_prefixes: none matches admdvs {self.admdvs}")
+            raise ValueError(
+                f"copay.beneficiary_admdvs_prefixes: none matches admdvs {self.admdvs}"
+            )
         return self
 
     def _error(self, path: str, problem: str) -> PolicyError:
@@ -212,8 +214,8 @@ def load_policy_file(path: Path) -> Policy:
     shown = _shown(path)
     try:
         with path.open("rb") as fh:
-            # parse_float=Decimal: 0.60 in the file is exactly 0.60, never a binary float.
-            data = tomllib.load(fh, parse_float=Decimal)
+            # Floats stay text, so 0.60 becomes the exact Decimal 0.60, never a binary float.
+            data = tomllib.load(fh, parse_float=str)
     except OSError as exc:
         raise PolicyError(f"{shown}: cannot read: {exc.strerror}") from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
@@ -225,7 +227,7 @@ def load_policy_file(path: Path) -> Policy:
             ": ".join(filter(None, (".".join(map(str, e["loc"])), _problem(e))))
             for e in exc.errors()
         ]
-        raise PolicyError(f"{shown}: {'; '.join(problems)}") from None
+        raise PolicyError(f"{shown}: {'; '.join(problems)}".replace("\n", " ")) from None
     if policy.id != path.stem:
         raise PolicyError(f"{shown}: id: {policy.id!r} does not match the file name")
     policy._source = shown
