@@ -157,7 +157,9 @@ class ItemSplit(BaseModel):
     preselfpay_amt: Money
     inscp_scp_amt: Money
     selfpay_prop: Annotated[Decimal, PlainSerializer(fmt_ratio, return_type=str)]
-    pric_uplmt_amt: Annotated[Decimal | None, PlainSerializer(lambda v: None if v is None else str(v))]
+    pric_uplmt_amt: Annotated[
+        Decimal | None, PlainSerializer(lambda v: None if v is None else str(v))
+    ]
     acct_payable: bool
 
 
@@ -191,10 +193,11 @@ class SetlInfo(BaseModel):
     med_type: MedType
 
 
-
 # The amount fields of setlinfo, in wire order (ledgers negate exactly these for 冲红).
 SETLINFO_MONEY_FIELDS: tuple[str, ...] = tuple(
-    name for name in SetlInfo.model_fields if name not in ("pool_prop_selfpay", "insutype", "med_type")
+    name
+    for name in SetlInfo.model_fields
+    if name not in ("pool_prop_selfpay", "insutype", "med_type")
 )
 
 

@@ -21,8 +21,10 @@ def to_decimal(value: object, *, places: int = 2, what: str = "amount") -> Decim
 
     Raises ValueError with a short reason (the caller adds the field name).
     """
-    if isinstance(value, bool) or isinstance(value, float):
-        raise ValueError(f"{what} must be a decimal string such as \"12.50\", not {type(value).__name__}")
+    if isinstance(value, bool | float):
+        raise ValueError(
+            f'{what} must be a decimal string such as "12.50", not {type(value).__name__}'
+        )
     if isinstance(value, int | Decimal):
         number = Decimal(value)
     elif isinstance(value, str):

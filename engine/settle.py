@@ -142,7 +142,10 @@ class Settlement:
     def trace(self, lang: str = "zh") -> list[str]:
         """The "why" of this settlement, one sentence per step: items, pool, big illness, payment."""
         tw = TraceWriter(lang)
-        lines = [tw.items(self.medfee, self.ownpay, self.over, self.pre, self.inscp), self._pool_info(tw)]
+        lines = [
+            tw.items(self.medfee, self.ownpay, self.over, self.pre, self.inscp),
+            self._pool_info(tw),
+        ]
         if self.params.big_illness is not None:
             lines.append(self._big_info(tw, self._big_type().label(lang)))
         lines.append(
@@ -194,7 +197,9 @@ class Settlement:
 
     def setldetail(self, lang: str = "zh") -> list[SetlDetail]:
         tw = TraceWriter(lang)
-        pool = FundPayType.EMP_POOL if self.req.insutype is Insutype.EMPLOYEE else FundPayType.RES_POOL
+        pool = (
+            FundPayType.EMP_POOL if self.req.insutype is Insutype.EMPLOYEE else FundPayType.RES_POOL
+        )
         details = [
             SetlDetail.model_construct(
                 fund_pay_type=pool.value,

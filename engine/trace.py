@@ -20,7 +20,9 @@ class TraceWriter:
     def __init__(self, lang: str = "zh") -> None:
         self.zh = lang != "en"
 
-    def items(self, medfee: Decimal, ownpay: Decimal, over: Decimal, pre: Decimal, inscp: Decimal) -> str:
+    def items(
+        self, medfee: Decimal, ownpay: Decimal, over: Decimal, pre: Decimal, inscp: Decimal
+    ) -> str:
         if self.zh:
             return (
                 f"医疗费总额 {fmt(medfee)} = 全自费 {fmt(ownpay)} + 超限价 {fmt(over)}"
@@ -106,20 +108,29 @@ class TraceWriter:
         z = self.zh
         parts = [f"个人负担 {fmt(psn_part)}" if z else f"personal burden {fmt(psn_part)}"]
         if not_acct:
-            parts.append(f"非医疗用品 {fmt(not_acct)} 只能现金" if z else f"non-medical goods {fmt(not_acct)} cash only")
+            parts.append(
+                f"非医疗用品 {fmt(not_acct)} 只能现金"
+                if z
+                else f"non-medical goods {fmt(not_acct)} cash only"
+            )
         if ownpay_barred:
             parts.append(
-                f"本地区账户不支付全自费 {fmt(ownpay_barred)}" if z
+                f"本地区账户不支付全自费 {fmt(ownpay_barred)}"
+                if z
                 else f"this region's accounts do not pay fully self-paid {fmt(ownpay_barred)}"
             )
         parts.append(f"账户可支付 {fmt(payable)}" if z else f"account-payable {fmt(payable)}")
         if not employee:
-            parts.append("居民医保无个人账户" if z else "resident insurance has no personal account")
+            parts.append(
+                "居民医保无个人账户" if z else "resident insurance has no personal account"
+            )
         elif not acct_used:
             parts.append("未使用个人账户" if z else "personal account not used")
         else:
             parts.append(
-                f"本人账户 {fmt(own)}（余额 {fmt(balc)}）" if z else f"own account {fmt(own)} (balance {fmt(balc)})"
+                f"本人账户 {fmt(own)}（余额 {fmt(balc)}）"
+                if z
+                else f"own account {fmt(own)} (balance {fmt(balc)})"
             )
         for giver, amount in mulaid:
             parts.append(f"共济 {giver} {fmt(amount)}" if z else f"co-pay {giver} {fmt(amount)}")

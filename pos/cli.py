@@ -16,7 +16,9 @@ def build_parser() -> argparse.ArgumentParser:
         description="医保收费实训台 — hospital medical-insurance cashier trainer. "
         "With no subcommand, opens the cashier app.",
     )
-    parser.add_argument("--lang", choices=["zh", "en"], default=None, help="app language (default zh)")
+    parser.add_argument(
+        "--lang", choices=["zh", "en"], default=None, help="app language (default zh)"
+    )
     parser.add_argument("--db", default=None, help="database URL (default: embedded SQLite)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for module in COMMANDS:

@@ -100,13 +100,20 @@ def test_jsonl_answers_every_line_and_carries_on_after_errors():
 
 def test_the_real_command_line():
     bad = subprocess.run(
-        [sys.executable, "-m", "pos.cli", "settle"], input="{}", capture_output=True, text=True, encoding="utf-8"
+        [sys.executable, "-m", "pos.cli", "settle"],
+        input="{}",
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
     )
     assert bad.returncode == 2 and bad.stdout == ""
     assert len(bad.stderr.strip().splitlines()) == 1
     good = subprocess.run(
         [sys.executable, "-m", "pos.cli", "settle", "--lang", "en"],
-        input=json.dumps(EXAMPLE_A), capture_output=True, text=True, encoding="utf-8",
-    )  # fmt: skip
+        input=json.dumps(EXAMPLE_A),
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+    )
     assert good.returncode == 0, good.stderr
     assert json.loads(good.stdout)["setlinfo"]["psn_cash_pay"] == "24.40"

@@ -14,8 +14,13 @@ ZERO = Decimal("0.00")
 
 
 def money(lo="0", hi="5000"):
-    return st.decimals(min_value=Decimal(lo), max_value=Decimal(hi), places=2, allow_nan=False,
-                       allow_infinity=False)  # fmt: skip
+    return st.decimals(
+        min_value=Decimal(lo),
+        max_value=Decimal(hi),
+        places=2,
+        allow_nan=False,
+        allow_infinity=False,
+    )
 
 
 ratio = st.decimals(min_value=Decimal("0"), max_value=Decimal("1"), places=2)
@@ -26,7 +31,8 @@ item = st.fixed_dictionaries(
         "chrgitm_lv": st.sampled_from(["01", "02", "03"]),
         "pric": st.decimals(min_value=Decimal("0"), max_value=Decimal("3000"), places=4),
         "cnt": st.decimals(min_value=Decimal("0.0001"), max_value=Decimal("50"), places=4),
-        "pric_uplmt_amt": st.none() | st.decimals(min_value=Decimal("0"), max_value=Decimal("3000"), places=2),
+        "pric_uplmt_amt": st.none()
+        | st.decimals(min_value=Decimal("0"), max_value=Decimal("3000"), places=2),
         "selfpay_prop": st.none() | ratio,
         "acct_payable": st.booleans(),
     }
@@ -41,9 +47,13 @@ request = st.fixed_dictionaries(
                 "annual_cap": st.none() | money("0", "100000"),
                 "big_illness": st.none()
                 | st.fixed_dictionaries(
-                    {"threshold": money("0", "20000"), "ratio": ratio,
-                     "fund": st.sampled_from(["hifmi", "hifob"]), "cap": st.none() | money("0", "50000")}
-                ),  # fmt: skip
+                    {
+                        "threshold": money("0", "20000"),
+                        "ratio": ratio,
+                        "fund": st.sampled_from(["hifmi", "hifob"]),
+                        "cap": st.none() | money("0", "50000"),
+                    }
+                ),
                 "acct_pays_ownpay": st.booleans(),
                 "default_selfpay_prop": ratio,
             }
@@ -51,13 +61,18 @@ request = st.fixed_dictionaries(
         "insutype": st.sampled_from(["310", "390"]),
         "med_type": st.sampled_from(["11", "14", "21", "41"]),
         "ytd": st.fixed_dictionaries(
-            {"dedc_paid": money("0", "3000"), "hifp_paid": money("0", "120000"),
-             "big_illness_paid": money("0", "60000")}  # fmt: skip
+            {
+                "dedc_paid": money("0", "3000"),
+                "hifp_paid": money("0", "120000"),
+                "big_illness_paid": money("0", "60000"),
+            }
         ),
         "items": st.lists(item, min_size=1, max_size=12),
         "acct": st.fixed_dictionaries({"balc": money("0", "3000"), "used": st.booleans()}),
         "mulaid": st.lists(
-            st.fixed_dictionaries({"giver": st.sampled_from(["G1", "G2", "G3"]), "available": money("0", "800")}),
+            st.fixed_dictionaries(
+                {"giver": st.sampled_from(["G1", "G2", "G3"]), "available": money("0", "800")}
+            ),
             max_size=3,
         ),
     }
@@ -73,8 +88,14 @@ def test_identities_and_limits_hold_for_any_bill(data):
     info = s.setlinfo()
 
     # Both identities, to the fen.
-    assert info.medfee_sumamt == info.fulamt_ownpay_amt + info.overlmt_selfpay + info.preselfpay_amt + info.inscp_scp_amt
-    assert info.medfee_sumamt == info.fund_pay_sumamt + info.acct_pay + info.psn_cash_pay + info.hosp_part_amt
+    assert (
+        info.medfee_sumamt
+        == info.fulamt_ownpay_amt + info.overlmt_selfpay + info.preselfpay_amt + info.inscp_scp_amt
+    )
+    assert (
+        info.medfee_sumamt
+        == info.fund_pay_sumamt + info.acct_pay + info.psn_cash_pay + info.hosp_part_amt
+    )
     for split in s.splits:
         assert split.amt == split.ownpay + split.over + split.pre + split.inscp
 

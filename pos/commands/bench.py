@@ -45,7 +45,12 @@ def bench_request() -> dict:
         for name, lv, typ, pric, cnt, ceiling, prop in BENCH_LINES
     ]
     return {
-        "params": {"dedc": "200.00", "pool_ratio": "0.60", "annual_cap": "3000.00", "acct_pays_ownpay": True},
+        "params": {
+            "dedc": "200.00",
+            "pool_ratio": "0.60",
+            "annual_cap": "3000.00",
+            "acct_pays_ownpay": True,
+        },
         "insutype": "310",
         "psn_type": "1101",
         "med_type": "11",
@@ -106,8 +111,12 @@ def _print_engine(r: dict) -> None:
     ok = "OK" if r["ratio"] <= r["target_ratio"] else "OVER TARGET"
     print("engine: settle an already-validated 10-line outpatient bill")
     print(f"  bare loop Σ Decimal(pric)×Decimal(cnt): {r['bare_loop_us']:8.2f} µs")
-    print(f"  settle():                               {r['settle_us']:8.2f} µs  ({r['settlements_per_s']:,.0f}/s)")
-    print(f"  ratio settle / bare loop:               {r['ratio']:8.2f}×  (target ≤ {r['target_ratio']:.0f}×) {ok}")
+    print(
+        f"  settle():                               {r['settle_us']:8.2f} µs  ({r['settlements_per_s']:,.0f}/s)"
+    )
+    print(
+        f"  ratio settle / bare loop:               {r['ratio']:8.2f}×  (target ≤ {r['target_ratio']:.0f}×) {ok}"
+    )
     print(f"  settle + wire result (models, trace):   {r['with_wire_result_us']:8.2f} µs")
     print(f"  pos settle --jsonl end to end:          {r['jsonl_requests_per_s']:8,.0f} requests/s")
 
@@ -125,7 +134,9 @@ def run(args) -> int:
 
 
 def register(sub) -> None:
-    p = sub.add_parser("bench", help="benchmarks, reported as ratios against a baseline run side by side")
+    p = sub.add_parser(
+        "bench", help="benchmarks, reported as ratios against a baseline run side by side"
+    )
     p.add_argument("target", choices=["engine"], help="what to measure")
     p.add_argument("-n", type=int, default=20000, help="iterations (default 20000)")
     p.add_argument("--json", action="store_true", help="machine-readable output")

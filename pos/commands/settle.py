@@ -75,8 +75,19 @@ def run_jsonl(stdin: IO[str], stdout: IO[str], lang: str) -> int:
 
 
 def register(sub) -> None:
-    p = sub.add_parser("settle", help="settle one JSON request from stdin (contracts/settlement.md)")
-    p.add_argument("--jsonl", action="store_true", help="JSON Lines: one request per line, one result per line")
-    p.add_argument("--lang", choices=["zh", "en"], default="zh", help="language of the setl_proc_info trace")
-    p.set_defaults(func=lambda args: run_jsonl(sys.stdin, sys.stdout, args.lang)
-                   if args.jsonl else run_one(sys.stdin, sys.stdout, sys.stderr, args.lang))
+    p = sub.add_parser(
+        "settle", help="settle one JSON request from stdin (contracts/settlement.md)"
+    )
+    p.add_argument(
+        "--jsonl", action="store_true", help="JSON Lines: one request per line, one result per line"
+    )
+    p.add_argument(
+        "--lang", choices=["zh", "en"], default="zh", help="language of the setl_proc_info trace"
+    )
+    p.set_defaults(
+        func=lambda args: (
+            run_jsonl(sys.stdin, sys.stdout, args.lang)
+            if args.jsonl
+            else run_one(sys.stdin, sys.stdout, sys.stderr, args.lang)
+        )
+    )
