@@ -122,6 +122,20 @@ def _print_engine(r: dict) -> None:
 
 
 def run(args) -> int:
+    if args.target == "ledger":
+        import os
+
+        from pos.bench_ledger import bench_ledger, print_ledger
+
+        urls = {"sqlite": None}
+        pg = args.pg or os.environ.get("POS_BENCH_PG_URL") or os.environ.get("POS_TEST_PG_URL")
+        if pg:
+            urls["postgres"] = pg
+        result = bench_ledger(args.n if args.n != 20000 else 300, urls)
+        print(json.dumps(result)) if args.json else print_ledger(result)
+        if not pg:
+            print("  postgres: skipped (give --pg URL or set POS_BENCH_PG_URL)")
+        return 0
     if args.target == "engine":
         result = bench_engine(args.n)
         if args.json:
@@ -137,7 +151,8 @@ def register(sub) -> None:
     p = sub.add_parser(
         "bench", help="benchmarks, reported as ratios against a baseline run side by side"
     )
-    p.add_argument("target", choices=["engine"], help="what to measure")
+    p.add_argument("target", choices=["engine", "ledger"], help="what to measure")
     p.add_argument("-n", type=int, default=20000, help="iterations (default 20000)")
     p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.add_argument("--pg", metavar="URL", help="ledger: also measure this PostgreSQL (a pos_bench schema)")
     p.set_defaults(func=run)

@@ -1,0 +1,250 @@
+"""The embedded insurance center: `Center.handle(message) -> response`, platform-shaped.
+
+    center = Center(engine, clock=lambda: datetime(2025, 6, 15, 9, 30))
+    center.handle({"infno": "1101", "msgid": "...", "fixmedins_code": "H65270100001",
+                   "input": {"mdtrt_cert_type": "02", "mdtrt_cert_no": "652701198403120319"}})
+
+`handle` never raises for bad input: anything wrong answers {"infcode": -1, "err_msg": ...} and
+changes nothing (each message is one transaction, rolled back on any refusal). The one exception
+is on purpose: the fault switch `center.faults.lose_response_after_commit = {"2207"}` makes the
+center commit and then raise `ResponseLost` instead of answering, the 冲正 (2601) training case.
+
+Write messages that carry a msgid are remembered: the same msgid again answers the stored
+response (a retry after a timeout never settles twice); a msgid reused for another infno is
+refused. See docs/MESSAGES.md for every transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from pydantic import ValidationError
+from sqlalchemy import Engine
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from engine.center.catalog import Catalog, load_catalog
+from engine.center.context import CenterError, Ctx, Envelope
+from engine.center.ids import IdSource, SequenceIds
+from engine.center.models import CenterMessage
+from engine.center.txn_person import handle_1101
+from engine.center.txn_query import handle_3201, handle_3202, handle_5203
+from engine.center.txn_reverse import handle_2208, handle_2601
+from engine.center.txn_settle import handle_2206, handle_2207
+from engine.center.txn_visit import handle_2201, handle_2203, handle_2204
+from engine.errors import describe
+from engine.policy import list_policies, load_policy
+
+Handler = Callable[[Ctx, dict], dict]
+# infno → (handler, writes?). Read-only messages never take a write lock.
+HANDLERS: dict[str, tuple[Handler, bool]] = {
+    "1101": (handle_1101, False),
+    "2201": (handle_2201, True),
+    "2203": (handle_2203, True),
+    "2204": (handle_2204, True),
+    "2206": (handle_2206, False),
+    "2207": (handle_2207, True),
+    "2208": (handle_2208, True),
+    "2601": (handle_2601, True),
+    "3201": (handle_3201, False),
+    "3202": (handle_3202, False),
+    "5203": (handle_5203, False),
+}
+RETRIES = 5  # lock timeouts, deadlocks and racing inserts are retried from the start
+
+
+class ResponseLost(Exception):
+    """The center committed this message, but its response never reached the hospital."""
+
+    def __init__(self, infno: str, msgid: str | None) -> None:
+        super().__init__(f"{infno} committed at the center, response lost (msgid {msgid})")
+        self.infno = infno
+        self.msgid = msgid
+
+
+@dataclass
+class Cache:
+    """Facts that never change while a center runs: institutions, names, whose credential is whose."""
+
+    institutions: dict = field(default_factory=dict)
+    persons: dict = field(default_factory=dict)
+    home: dict = field(default_factory=dict)
+    certs: dict = field(default_factory=dict)
+
+
+@dataclass
+class Faults:
+    """Training faults. `lose_response_after_commit`: infnos whose response is lost after the
+    commit; with `once`, the switch turns itself off after firing."""
+
+    lose_response_after_commit: set[str] = field(default_factory=set)
+    once: bool = False
+
+
+class Center:
+    def __init__(
+        self,
+        bind: Engine | sessionmaker,
+        *,
+        clock: Callable[[], datetime] = datetime.now,
+        ids: IdSource | None = None,
+        policy_dir: Path | None = None,
+        catalog: Catalog | None = None,
+        lang: str = "zh",
+    ) -> None:
+        self.sessions = (
+            bind if isinstance(bind, sessionmaker) else sessionmaker(bind, expire_on_commit=False)
+        )
+        self.clock = clock
+        self.ids: IdSource = ids or SequenceIds()
+        self.catalog = catalog or load_catalog()
+        self.lang = lang
+        self.faults = Faults()
+        self.cache = Cache()
+        policies = [load_policy(pid, policy_dir) for pid in list_policies(policy_dir)]
+        # A person's 参保地 admdvs picks their policy by prefecture (first 4 digits).
+        self.policy_by_region = {p.admdvs[:4]: p for p in policies}
+
+    # ------------------------------------------------------------------ the interface
+
+    def handle(self, message: object) -> dict:
+        now = self.clock()
+        try:
+            env, handler, writes, raw = self._envelope(message)
+        except CenterError as exc:
+            return self._error(now, None, str(exc))
+        replay = False
+        for attempt in range(RETRIES):
+            try:
+                return self._run(env, handler, writes, raw, replay)
+            except ResponseLost:
+                raise
+            except CenterError as exc:
+                return self._error(now, env, str(exc))
+            except ValidationError as exc:
+                return self._error(now, env, "input." + describe(exc))
+            except (IntegrityError, OperationalError) as exc:
+                # A clash on the msgid: the retry looks the stored answer up first.
+                replay = replay or isinstance(exc, IntegrityError)
+                if attempt + 1 < RETRIES and _retryable(exc):
+                    continue
+                return self._error(
+                    now, env, f"中心数据库繁忙，请稍后重试 / center busy: {_short(exc)}"
+                )
+            except DBAPIError as exc:
+                return self._error(now, env, f"中心数据库错误 / database error: {_short(exc)}")
+            except Exception as exc:  # a bug must still answer, never crash the cashier's window
+                return self._error(
+                    now, env, f"中心内部错误 / internal error: {type(exc).__name__}: {exc}"
+                )
+        raise AssertionError("unreachable")
+
+    def _envelope(self, message: object) -> tuple[Envelope, Handler, bool, dict]:
+        if not isinstance(message, dict):
+            raise CenterError("报文必须是 JSON 对象 / the message must be an object")
+        infno = message.get("infno")
+        if not isinstance(infno, str):
+            raise CenterError("infno: 缺少交易编号 / missing or not a string")
+        if infno not in HANDLERS:
+            raise CenterError(
+                f"infno: 不支持的交易 {infno} / unknown transaction (known: {', '.join(HANDLERS)})"
+            )
+        fields = {}
+        for name, limit in (("msgid", 40), ("fixmedins_code", 12), ("opter", 30)):
+            value = message.get(name)
+            if value is not None and (
+                not isinstance(value, str) or not value or len(value) > limit
+            ):
+                raise CenterError(
+                    f"{name}: 应为不超过 {limit} 位的字符串 / must be a string of at most {limit} characters"
+                )
+            fields[name] = value
+        raw = message.get("input")
+        if not isinstance(raw, dict):
+            raise CenterError("input: 缺少交易输入或不是对象 / missing or not an object")
+        handler, writes = HANDLERS[infno]
+        return Envelope(infno=infno, **fields), handler, writes, raw
+
+    def _run(self, env: Envelope, handler: Handler, writes: bool, raw: dict, replay: bool) -> dict:
+        """One message, one transaction. Every write handler is idempotent by its own keys, so the
+        msgid is checked optimistically: the insert of the message row at the end fails on a
+        reused msgid, the whole transaction rolls back, and the retry (replay=True) answers the
+        stored response, or refuses a msgid reused for another infno."""
+        session: Session
+        with self.sessions() as session, session.begin():
+            if not writes:  # SQLite: a reader need not queue behind writers
+                session.connection(execution_options={"sqlite_begin": "DEFERRED"})
+            now = self.clock()
+            ctx = Ctx(session, now, env, self, replay)
+            if writes and env.msgid and replay:
+                prior = session.get(CenterMessage, env.msgid)
+                if prior is not None:
+                    if prior.infno != env.infno:
+                        raise CenterError(
+                            f"msgid: 已用于交易 {prior.infno} / already used for {prior.infno}"
+                        )
+                    return prior.response  # a retry: the same answer, nothing done twice
+            output = handler(ctx, raw)
+            response = {
+                "infcode": 0,
+                "inf_refmsgid": self._refmsgid(now, env),
+                "refmsg_time": now.strftime("%Y%m%d%H%M%S"),
+                "output": output,
+            }
+            if writes and env.msgid:
+                row = {
+                    "msgid": env.msgid,
+                    "infno": env.infno,
+                    "psn_no": _psn_no(raw),
+                    "setl_id": _setl_id(output),
+                    "fixmedins_code": env.fixmedins_code,
+                    "received_at": now,
+                    "response": response,
+                }
+                ctx.writes.insert(CenterMessage, [row])
+            ctx.writes.flush()  # a reused msgid fails here, inside the transaction
+        if env.infno in self.faults.lose_response_after_commit:
+            if self.faults.once:
+                self.faults.lose_response_after_commit.discard(env.infno)
+            raise ResponseLost(env.infno, env.msgid)
+        return response
+
+    def _refmsgid(self, now: datetime, env: Envelope | None) -> str:
+        code = env.fixmedins_code if env and env.fixmedins_code else ""
+        admdvs = code[1:5] + "00" if len(code) == 12 and code[1:5].isdigit() else "000000"
+        return self.ids.refmsgid(now, admdvs)
+
+    def _error(self, now: datetime, env: Envelope | None, msg: str) -> dict:
+        return {
+            "infcode": -1,
+            "inf_refmsgid": self._refmsgid(now, env),
+            "err_msg": msg.replace("\n", " "),
+        }
+
+
+def _retryable(exc: DBAPIError) -> bool:
+    if isinstance(exc, IntegrityError):
+        return True  # a racing insert (same msgid, a new ytd row): the retry finds the winner's row
+    text = str(exc.orig).lower()
+    return any(k in text for k in ("deadlock", "locked", "serializ", "could not obtain lock"))
+
+
+def _short(exc: DBAPIError) -> str:
+    return str(exc.orig).splitlines()[0][:200]
+
+
+def _psn_no(raw: dict) -> str | None:
+    for source in (raw, raw.get("mdtrtinfo"), (raw.get("feedetail") or [None])[0]):
+        if isinstance(source, dict) and isinstance(source.get("psn_no"), str):
+            return source["psn_no"]
+    return None
+
+
+def _setl_id(output: dict) -> str | None:
+    info = output.get("setlinfo")
+    if isinstance(info, dict) and info.get("setl_id"):
+        return info["setl_id"]
+    return output.get("rvs_setl_id")

@@ -1,0 +1,174 @@
+"""What every transaction handler gets: the session, the injected clock's `now`, the envelope,
+and the center's read-only registries (policies, catalog, ids). Plus the shared row lookups."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from engine.center import queries
+from engine.center.models import (
+    CenterAccount,
+    CenterEnrolment,
+    CenterInstitution,
+    CenterPerson,
+    CenterSettlement,
+    CenterVisit,
+)
+from engine.center.writes import Writes
+from engine.policy import Policy
+
+if TYPE_CHECKING:
+    from engine.center.center import Center
+
+
+class CenterError(Exception):
+    """A refusal: answered as infcode -1 with this message; the transaction is rolled back."""
+
+
+@dataclass(frozen=True, slots=True)
+class Envelope:
+    infno: str
+    msgid: str | None
+    fixmedins_code: str | None
+    opter: str | None
+
+
+@dataclass(slots=True)
+class Ctx:
+    session: Session
+    now: datetime
+    env: Envelope
+    center: Center
+    # True on a retry after a unique-key clash: handlers then look for what the clash found.
+    replay: bool = False
+    writes: Writes = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.writes = Writes(self.session)
+
+    @property
+    def today(self) -> date:
+        return self.now.date()
+
+    @property
+    def postgres(self) -> bool:
+        return self.session.get_bind().dialect.name == "postgresql"
+
+    # ------------------------------------------------------------------ lookups
+
+    def institution(self, code: str | None = None) -> CenterInstitution:
+        code = code or self.env.fixmedins_code
+        if not code:
+            raise CenterError(
+                "fixmedins_code: 报文头缺少定点医药机构编号 / the envelope needs fixmedins_code"
+            )
+        # The registry of institutions does not change while the center runs: cache it.
+        cache = self.center.cache.institutions
+        inst = cache.get(code)
+        if inst is None:
+            inst = self.session.get(CenterInstitution, code)
+            if inst is None:
+                raise CenterError(f"fixmedins_code: 未知的医药机构 {code} / unknown institution")
+            self.session.expunge(inst)
+            cache[code] = inst
+        return inst
+
+    def person_facts(self, psn_no: str) -> CenterPerson:
+        """A detached copy of the person row (persons never change while the center runs)."""
+        people = self.center.cache.persons
+        person = people.get(psn_no)
+        if person is None:
+            person = self.person(psn_no)
+            self.session.expunge(person)
+            people[psn_no] = person
+        return person
+
+    def name(self, psn_no: str) -> str:
+        """A person's name (names never change here, so it is cached)."""
+        return self.person_facts(psn_no).name
+
+    def person(self, psn_no: str) -> CenterPerson:
+        person = self.session.get(CenterPerson, psn_no)
+        if person is None:
+            raise CenterError(f"psn_no: 查无此人 {psn_no} / unknown person")
+        return person
+
+    def enrolment(
+        self, psn_no: str, insutype: str | None = None, *, lock: bool = False
+    ) -> CenterEnrolment:
+        q = queries.enrolment(lock, insutype is not None)
+        row = self.session.execute(q, {"psn_no": psn_no, "insutype": insutype}).scalars().first()
+        if row is None:
+            what = f"险种 {insutype} " if insutype else ""
+            raise CenterError(f"psn_no: {psn_no} 无{what}参保记录 / not enrolled")
+        return row
+
+    def account(self, psn_no: str) -> CenterAccount | None:
+        return self.session.get(CenterAccount, psn_no)
+
+    def visit(self, mdtrt_id: str, psn_no: str, *, lock: bool = False) -> CenterVisit:
+        visit = self.session.execute(
+            queries.visit(lock), {"mdtrt_id": mdtrt_id}
+        ).scalar_one_or_none()
+        if visit is None:
+            raise CenterError(f"mdtrt_id: 就诊 {mdtrt_id} 不存在 / unknown visit")
+        if visit.psn_no != psn_no:
+            raise CenterError(f"psn_no: 与就诊 {mdtrt_id} 的人员不符 / does not match the visit")
+        if self.env.fixmedins_code and visit.fixmedins_code != self.env.fixmedins_code:
+            raise CenterError(
+                f"mdtrt_id: 就诊 {mdtrt_id} 不属于本机构 / belongs to another institution"
+            )
+        return visit
+
+    def home_admdvs(self, psn_no: str, insutype: str) -> str:
+        """参保地 of an enrolment (cached: enrolments do not move between regions here)."""
+        cache = self.center.cache.home
+        key = (psn_no, insutype)
+        if key not in cache:
+            cache[key] = self.enrolment(psn_no, insutype).admdvs
+        return cache[key]
+
+    def policy_for(self, admdvs: str) -> Policy:
+        policy = self.center.policy_by_region.get(admdvs[:4])
+        if policy is None:
+            raise CenterError(f"admdvs: 参保地 {admdvs} 没有政策参数 / no policy for this region")
+        return policy
+
+    def age(self, brdy: date) -> int:
+        t = self.today
+        return t.year - brdy.year - ((t.month, t.day) < (brdy.month, brdy.day))
+
+    # ------------------------------------------------------------- settlement status
+
+    def undone(self, setl_id: str) -> CenterSettlement | None:
+        """The row that undid this one: a 2601 reversal, or (for a settlement) a live refund."""
+        rows = self.session.execute(queries.undoers(), {"setl_id": setl_id}).scalars().all()
+        for row in rows:
+            if row.kind == "reversal":
+                return row
+        for row in rows:
+            if row.kind == "refund" and self.undone(row.setl_id) is None:
+                return row
+        return None
+
+    def batch_attempts(self, mdtrt_id: str, chrg_bchno: str) -> list[CenterSettlement]:
+        params = {"mdtrt_id": mdtrt_id, "chrg_bchno": chrg_bchno}
+        return list(self.session.execute(queries.batch_attempts(), params).scalars())
+
+    def admission_dedc_paid(self, mdtrt_id: str):
+        # Signed rows: refunds and reversals are negated, so the plain sum is what still counts.
+        return self.session.execute(
+            select(func.coalesce(func.sum(CenterSettlement.act_pay_dedc), 0)).where(
+                CenterSettlement.mdtrt_id == mdtrt_id
+            )
+        ).scalar_one()
+
+
+def mask_name(name: str) -> str:
+    """艾* style (DESIGN.md §4): the first character, then one * per remaining character."""
+    return name[:1] + "*" * (len(name) - 1)

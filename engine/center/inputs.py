@@ -1,0 +1,178 @@
+"""The `input` of each message, validated at the edge (platform field names, docs/MESSAGES.md).
+
+Unknown extra fields are ignored (real messages carry many we do not use); a missing field, a
+wrong type or a bad code is an error naming the field. Strings stay strings: a number where a
+code is expected is refused rather than guessed.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+
+from engine.codes import Insutype, MdtrtCertType, MedType
+from engine.models import Amount, Price, Quantity
+from engine.money import to_decimal
+
+# A signed two-decimal amount: reconciliation totals include refunds (冲红 rows are negative).
+Signed = Annotated[Decimal, BeforeValidator(lambda v: to_decimal(v, places=2))]
+
+
+class In(BaseModel):
+    model_config = ConfigDict(extra="ignore", frozen=True, str_strip_whitespace=True)
+
+
+class Cert(In):
+    mdtrt_cert_type: MdtrtCertType
+    mdtrt_cert_no: str = Field(min_length=1, max_length=50)
+
+
+class In1101(Cert):
+    card_sn: str | None = Field(default=None, max_length=50)
+
+
+class In2201(Cert):
+    psn_no: str = Field(min_length=1, max_length=30)
+    insutype: Insutype
+    begntime: datetime
+    ipt_otp_no: str = Field(min_length=1, max_length=30)
+    dept_code: str | None = Field(default=None, max_length=30)
+    dept_name: str | None = Field(default=None, max_length=50)
+
+
+class MdtrtInfo(In):
+    mdtrt_id: str = Field(min_length=1, max_length=30)
+    psn_no: str = Field(min_length=1, max_length=30)
+    med_type: MedType
+    begntime: datetime
+    dise_codg: str | None = Field(default=None, max_length=30)
+    dise_name: str | None = Field(default=None, max_length=100)
+
+
+class In2203(In):
+    mdtrtinfo: MdtrtInfo
+    diseinfo: list[dict] = Field(default_factory=list, max_length=50)
+
+
+class FeeDetail(In):
+    feedetl_sn: str = Field(min_length=1, max_length=30)
+    mdtrt_id: str = Field(min_length=1, max_length=30)
+    psn_no: str = Field(min_length=1, max_length=30)
+    chrg_bchno: str = Field(min_length=1, max_length=30)
+    med_list_codg: str = Field(default="", max_length=50)
+    medins_list_codg: str = Field(min_length=1, max_length=50)
+    pric: Price
+    cnt: Quantity
+    det_item_fee_sumamt: Amount
+    fee_ocur_time: datetime | None = None
+
+
+class In2204(In):
+    feedetail: list[FeeDetail] = Field(min_length=1, max_length=500)
+
+    @model_validator(mode="after")
+    def _one_batch(self) -> In2204:
+        first = self.feedetail[0]
+        key = (first.mdtrt_id, first.psn_no, first.chrg_bchno)
+        for n, line in enumerate(self.feedetail):
+            if (line.mdtrt_id, line.psn_no, line.chrg_bchno) != key:
+                raise ValueError(
+                    f"feedetail[{n}]: all lines of one message must share mdtrt_id, psn_no and chrg_bchno"
+                )
+        sns = [line.feedetl_sn for line in self.feedetail]
+        if len(set(sns)) != len(sns):
+            raise ValueError("feedetail: feedetl_sn repeats within the message")
+        return self
+
+
+class PreSettleExp(In):
+    mulaid_psn_nos: list[str] = Field(default_factory=list, max_length=10)
+    copay_proof_checked: bool = False
+
+
+class In2206(Cert):
+    psn_no: str = Field(min_length=1, max_length=30)
+    med_type: MedType
+    medfee_sumamt: Amount
+    psn_setlway: Literal["01", "02"]
+    mdtrt_id: str = Field(min_length=1, max_length=30)
+    chrg_bchno: str = Field(min_length=1, max_length=30)
+    insutype: Insutype
+    acct_used_flag: Literal["0", "1"]
+    exp_content: PreSettleExp = PreSettleExp()
+
+
+class In2207(In2206):
+    # The hospital's own totals of the 2204 split; when given they must agree with the center's.
+    fulamt_ownpay_amt: Amount | None = None
+    overlmt_selfpay: Amount | None = None
+    preselfpay_amt: Amount | None = None
+    inscp_scp_amt: Amount | None = None
+    invono: str | None = Field(default=None, max_length=30)
+
+
+class In2208(In):
+    setl_id: str = Field(min_length=1, max_length=30)
+    mdtrt_id: str = Field(min_length=1, max_length=30)
+    psn_no: str = Field(min_length=1, max_length=30)
+
+
+class In2601(In):
+    psn_no: str = Field(min_length=1, max_length=30)
+    omsgid: str = Field(min_length=1, max_length=40)
+    oinfno: Literal["2207", "2208"]
+
+
+class Period(In):
+    setl_optins: str = Field(min_length=1, max_length=6)
+    stmt_begndate: date
+    stmt_enddate: date
+
+    @model_validator(mode="after")
+    def _order(self) -> Period:
+        if self.stmt_enddate < self.stmt_begndate:
+            raise ValueError("stmt_enddate is before stmt_begndate")
+        return self
+
+
+class In3201(Period):
+    insutype: Insutype
+    clr_type: Literal["11", "21", "41", "99"]
+    medfee_sumamt: Signed
+    fund_pay_sumamt: Signed
+    acct_pay: Signed
+    fixmedins_setl_cnt: int = Field(ge=0, strict=True)
+
+
+class Detail3202(In):
+    psn_no: str
+    mdtrt_id: str
+    setl_id: str
+    msgid: str | None = None
+    medfee_sumamt: Signed
+    fund_pay_sumamt: Signed
+    acct_pay: Signed
+    refd_setl_flag: Literal["0", "1"] = "0"
+
+
+class In3202(Period):
+    medfee_sumamt: Signed
+    fund_pay_sumamt: Signed
+    cash_payamt: Signed
+    fixmedins_setl_cnt: int = Field(ge=0, strict=True)
+    details: list[Detail3202] = Field(default_factory=list, max_length=100_000)
+
+
+class In5203(In):
+    psn_no: str = Field(min_length=1, max_length=30)
+    mdtrt_id: str | None = Field(default=None, max_length=30)
+    setl_id: str | None = Field(default=None, max_length=30)
+
+    @model_validator(mode="after")
+    def _some_key(self) -> In5203:
+        if not self.mdtrt_id and not self.setl_id:
+            raise ValueError("give mdtrt_id or setl_id")
+        return self

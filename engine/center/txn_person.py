@@ -1,0 +1,135 @@
+"""【1101】人员信息获取: who is this credential, how are they insured, whom may they draw on."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from engine.center.context import CenterError, Ctx, mask_name
+from engine.center.eligibility import options, ring_fenced
+from engine.center.inputs import In1101
+from engine.center.models import CenterBinding, CenterEnrolment, CenterPerson, CenterToken
+from engine.codes import MdtrtCertType, MedType, PsnInsuStas
+from engine.idcard import IdCardError, validate
+from engine.money import fmt
+
+
+def resolve_cert(
+    ctx: Ctx, cert_type: MdtrtCertType, cert_no: str
+) -> tuple[CenterPerson, str | None]:
+    """The person a credential identifies, and who showed it when it came from a 亲情账户."""
+    s = ctx.session
+    if cert_type is MdtrtCertType.ECERT:
+        token = s.get(CenterToken, cert_no)
+        if token is None:
+            raise CenterError(
+                "mdtrt_cert_no: 电子凭证无效或已过期 / unknown or expired e-voucher token"
+            )
+        return ctx.person(token.psn_no), token.shown_by
+    if cert_type is MdtrtCertType.ID_CARD:
+        try:
+            certno = validate(cert_no)
+        except IdCardError as exc:
+            raise CenterError(f"mdtrt_cert_no: {exc}") from None
+        person = s.execute(
+            select(CenterPerson).where(CenterPerson.certno == certno)
+        ).scalar_one_or_none()
+    else:
+        person = s.execute(
+            select(CenterPerson).where(CenterPerson.card_no == cert_no.upper())
+        ).scalar_one_or_none()
+    if person is None:
+        raise CenterError(
+            f"mdtrt_cert_no: 未查询到参保人员 {cert_type.zh} / no insured person for this credential"
+        )
+    return person, None
+
+
+def check_cert(ctx: Ctx, psn_no: str, cert_type: MdtrtCertType, cert_no: str) -> None:
+    """Money is shared, identity is not: the credential must be the patient's own."""
+    # Credentials never move between persons here, so a checked pair is remembered.
+    key = (cert_type.value, cert_no)
+    owner = ctx.center.cache.certs.get(key)
+    if owner is None:
+        owner = resolve_cert(ctx, cert_type, cert_no)[0].psn_no
+        ctx.center.cache.certs[key] = owner
+    if owner != psn_no:
+        raise CenterError(
+            "mdtrt_cert_no: 凭证不属于该人员（卡不能共用）/ the credential belongs to someone else"
+        )
+
+
+def handle_1101(ctx: Ctx, raw: dict) -> dict:
+    inp = In1101.model_validate(raw)
+    person, shown_by = resolve_cert(ctx, inp.mdtrt_cert_type, inp.mdtrt_cert_no)
+    lang = ctx.center.lang
+    enrolments = (
+        ctx.session.execute(
+            select(CenterEnrolment)
+            .where(CenterEnrolment.psn_no == person.psn_no)
+            .order_by(CenterEnrolment.insutype)
+        )
+        .scalars()
+        .all()
+    )
+    acct = ctx.account(person.psn_no)
+    insuinfo = [
+        {
+            "insutype": e.insutype,
+            "psn_type": e.psn_type,
+            "balc": fmt(acct.balance) if acct and e.insutype == "310" else "0.00",
+            "psn_insu_stas": e.status,
+            "psn_insu_stas_name": PsnInsuStas(e.status).label(lang),
+            "insuplc_admdvs": e.admdvs,
+            "acct_frozen": bool(acct and acct.frozen and e.insutype == "310"),
+            "arrears": e.arrears,
+            "cvlserv_flag": "0",
+        }
+        for e in enrolments
+    ]
+    exp: dict = {"shown_by": None, "bindings": [], "as_giver": []}
+    if shown_by:
+        holder = ctx.person(shown_by)
+        exp["shown_by"] = {"psn_no": holder.psn_no, "psn_name_masked": mask_name(holder.name)}
+    inst = ctx.institution() if ctx.env.fixmedins_code else None
+    if enrolments and inst is not None:
+        # Judged for an ordinary outpatient visit here; 2206 judges again for the real visit.
+        opts = options(
+            ctx,
+            enrolments[0],
+            inst,
+            MedType.PHARMACY if inst.level == "pharmacy" else MedType.OUTPATIENT,
+        )
+        exp["bindings"] = [o.wire(lang) for o in opts]
+    given = ctx.session.execute(
+        select(CenterBinding)
+        .where(CenterBinding.giver_psn_no == person.psn_no)
+        .order_by(CenterBinding.binding_id)
+    ).scalars()
+    exp["as_giver"] = [
+        {
+            "binding_id": b.binding_id,
+            "beneficiary_psn_no": b.beneficiary_psn_no,
+            "relationship": b.relationship,
+            "quota": fmt(b.quota),
+            "quota_used": fmt(b.quota_used),
+            "status": b.status,
+        }
+        for b in given
+    ]
+    if acct is not None:
+        exp["ring_fenced"] = fmt(ring_fenced(ctx, person.psn_no))
+    return {
+        "baseinfo": {
+            "psn_no": person.psn_no,
+            "psn_cert_type": "01",  # 居民身份证 in the 人员证件类型 dictionary
+            "certno": person.certno,
+            "psn_name": person.name,
+            "gend": person.gend,
+            "naty": "01",
+            "brdy": person.brdy.isoformat(),
+            "age": ctx.age(person.brdy),
+        },
+        "insuinfo": insuinfo,
+        "idetinfo": [],
+        "exp_content": exp,
+    }

@@ -1,0 +1,295 @@
+"""【2206】门诊预结算 and 【2207】门诊结算: the same computation; 2207 locks, posts and remembers.
+
+2207 is idempotent per (mdtrt_id, chrg_bchno): while a settlement of the batch stands, a retry
+answers that settlement again (also under a new msgid). 2207 recomputes under its locks, so if a
+giver's balance moved since the 2206, the split may differ: the hospital tenders from the 2207
+answer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from engine.center import queries
+from engine.center.context import CenterError, Ctx, mask_name
+from engine.center.eligibility import Option, choose_sources, options, ring_fenced
+from engine.center.inputs import In2206, In2207
+from engine.center.ledger import (
+    add_ytd,
+    insert_settlement,
+    lock_accounts,
+    lock_bindings,
+    lock_ytd,
+    move,
+    ytd_row,
+)
+from engine.center.models import (
+    CenterAccount,
+    CenterEnrolment,
+    CenterInstitution,
+    CenterPerson,
+    CenterVisit,
+)
+from engine.center.txn_person import check_cert
+from engine.center.txn_visit import fee_item
+from engine.codes import Insutype, PsnInsuStas, clr_type_for
+from engine.models import AcctState, MulaidSource, SettleRequest, Ytd
+from engine.money import ZERO, fmt
+from engine.policy import PolicyError
+from engine.settle import Settlement, settle
+
+
+@dataclass(slots=True)
+class Computed:
+    visit: CenterVisit
+    inst: CenterInstitution
+    person: CenterPerson
+    patient: CenterEnrolment
+    own_acct: CenterAccount | None
+    accounts: dict[str, CenterAccount]
+    opts: list[Option]
+    chosen: list[Option]
+    settlement: Settlement
+    ytd: dict
+    year: int
+
+
+def compute(ctx: Ctx, inp: In2206, *, lock: bool, visit: CenterVisit | None = None) -> Computed:
+    visit = visit or ctx.visit(inp.mdtrt_id, inp.psn_no, lock=lock)
+    inst = ctx.institution(visit.fixmedins_code)
+    if not inst.designated:
+        raise CenterError(
+            "fixmedins_code: 非定点医药机构，不能进行医保结算 / not a designated institution"
+        )
+    if visit.insutype != inp.insutype.value:
+        raise CenterError(f"insutype: 与挂号时的险种 {visit.insutype} 不符 / differs from 2201")
+    if visit.med_type and visit.med_type != inp.med_type.value:
+        raise CenterError(
+            f"med_type: 与就诊信息的医疗类别 {visit.med_type} 不符 / differs from 2203"
+        )
+    check_cert(ctx, inp.psn_no, inp.mdtrt_cert_type, inp.mdtrt_cert_no)
+    patient = ctx.enrolment(inp.psn_no, inp.insutype.value, lock=lock)
+    if patient.status != PsnInsuStas.NORMAL.value:
+        raise CenterError("insutype: 参保状态异常，不能医保结算 / insurance is not active")
+    params = {"mdtrt_id": inp.mdtrt_id, "chrg_bchno": inp.chrg_bchno}
+    lines = list(ctx.session.execute(queries.batch_lines(), params).scalars())
+    if not lines:
+        raise CenterError(
+            "chrg_bchno: 该收费批次没有上传费用明细 (2204) / no fee lines in this batch"
+        )
+    total = sum((r.det_item_fee_sumamt for r in lines), ZERO)
+    if total != inp.medfee_sumamt:
+        raise CenterError(
+            f"medfee_sumamt: 与明细合计 {fmt(total)} 不符 / does not match the uploaded lines"
+        )
+
+    policy = ctx.policy_for(patient.admdvs)
+    try:
+        params = policy.resolve(patient.insutype, patient.psn_type, inp.med_type, inst.level)
+        scope = policy.dedc_scope(patient.insutype, inp.med_type)
+    except PolicyError as exc:
+        raise CenterError(f"med_type: {exc}") from None
+    year = ctx.now.year
+    ytd_rows = (
+        lock_ytd(ctx, patient.psn_no, patient.insutype, year) if lock else _ytd(ctx, patient, year)
+    )
+    bucket = ytd_rows.get(inp.med_type.value)
+    dedc_paid = (
+        ctx.admission_dedc_paid(visit.mdtrt_id)
+        if scope == "admission"
+        else (bucket.dedc_paid if bucket else ZERO)
+    )
+
+    requested = inp.exp_content.mulaid_psn_nos
+    employee = patient.insutype == Insutype.EMPLOYEE.value
+    wanted = [*requested, patient.psn_no] if employee else requested
+    accounts = (
+        lock_accounts(ctx, wanted)
+        if lock
+        else {a: ctx.account(a) for a in wanted if ctx.account(a)}
+    )
+    bindings = lock_bindings(ctx, patient.psn_no) if lock else None
+    opts = options(ctx, patient, inst, inp.med_type, accounts=accounts, bindings=bindings)
+    chosen = choose_sources(opts, requested, inp.exp_content.copay_proof_checked, ctx.center.lang)
+
+    own_acct = accounts.get(patient.psn_no) if employee else None
+    use_own = inp.acct_used_flag == "1" and own_acct is not None and not own_acct.frozen
+    usable_own = (
+        max(ZERO, own_acct.balance - ring_fenced(ctx, patient.psn_no))
+        if use_own and own_acct
+        else ZERO
+    )
+    req = SettleRequest.model_construct(
+        policy=None,
+        params=params,
+        insutype=Insutype(patient.insutype),
+        psn_type=None,
+        med_type=inp.med_type,
+        hosp_lv=None,
+        ytd=Ytd.model_construct(
+            dedc_paid=dedc_paid,
+            hifp_paid=bucket.hifp_paid if bucket else ZERO,
+            big_illness_paid=sum((r.big_paid for r in ytd_rows.values()), ZERO),
+        ),
+        items=[fee_item(r) for r in lines],
+        acct=AcctState.model_construct(balc=usable_own, used=use_own),
+        mulaid=[
+            MulaidSource.model_construct(
+                giver=o.decision.giver_psn_no, available=o.decision.available
+            )
+            for o in chosen
+        ],
+    )
+    s = settle(req, params)
+    # The slip shows the real balance after this payment, not the part free of ring-fenced quota.
+    s.balc = own_acct.balance - s.own if own_acct is not None else ZERO
+    return Computed(
+        visit,
+        inst,
+        ctx.person_facts(patient.psn_no),
+        patient,
+        own_acct,
+        accounts,
+        opts,
+        chosen,
+        s,
+        ytd_rows,
+        year,
+    )
+
+
+def _ytd(ctx: Ctx, patient: CenterEnrolment, year: int) -> dict:
+    params = {"psn_no": patient.psn_no, "insutype": patient.insutype, "year": year}
+    return {r.bucket: r for r in ctx.session.execute(queries.ytd(False), params).scalars()}
+
+
+def _output(ctx: Ctx, c: Computed, setl_id: str | None, *, preview: bool) -> dict:
+    lang = ctx.center.lang
+    s, person, patient = c.settlement, c.person, c.patient
+    setlinfo = s.setlinfo().model_dump(mode="json")
+    setlinfo.update(
+        setl_id=setl_id,
+        mdtrt_id=c.visit.mdtrt_id,
+        psn_no=person.psn_no,
+        psn_name=person.name,
+        psn_cert_type="01",
+        certno=person.certno,
+        gend=person.gend,
+        brdy=person.brdy.isoformat(),
+        age=ctx.age(person.brdy),
+        psn_type=patient.psn_type,
+        cvlserv_flag="0",
+        setl_time=ctx.now.strftime("%Y-%m-%d %H:%M:%S"),
+        mdtrt_cert_type=c.visit.mdtrt_cert_type,
+        clr_optins=patient.admdvs,
+        clr_way="01",
+        clr_type=clr_type_for(s.req.med_type).value,
+        medins_setl_id=ctx.env.msgid,
+        insuplc_admdvs=patient.admdvs,
+        mdtrtarea_admvs=c.inst.admdvs,
+        own_acct_pay=fmt(s.own),
+    )
+    by_giver = {o.decision.giver_psn_no: o for o in c.chosen}
+    mulaid = [
+        {
+            "giver_psn_no": giver,
+            "giver_name_masked": mask_name(by_giver[giver].giver_name),
+            "binding_id": by_giver[giver].decision.binding_id,
+            "relationship": by_giver[giver].decision.relationship.value,
+            "amount": fmt(amount),
+        }
+        for giver, amount in s.mulaid
+        if amount > 0
+    ]
+    exp: dict = {"mulaid_detail": mulaid}
+    if preview:
+        exp["mulaid_options"] = [o.wire(lang) for o in c.opts]
+        exp["trace"] = s.trace(lang)
+        exp["result"] = [r.model_dump(mode="json") for r in s.item_results()]
+    return {
+        "setlinfo": setlinfo,
+        "setldetail": [d.model_dump(mode="json") for d in s.setldetail(lang)],
+        "exp_content": exp,
+    }
+
+
+def handle_2206(ctx: Ctx, raw: dict) -> dict:
+    inp = In2206.model_validate(raw)
+    return _output(ctx, compute(ctx, inp, lock=False), None, preview=True)
+
+
+def handle_2207(ctx: Ctx, raw: dict) -> dict:
+    inp = In2207.model_validate(raw)
+    visit = ctx.visit(inp.mdtrt_id, inp.psn_no, lock=True)  # serializes 2207s of one visit
+    attempts = ctx.batch_attempts(inp.mdtrt_id, inp.chrg_bchno)
+    for a in attempts:
+        undo = ctx.undone(a.setl_id)
+        if undo is None:
+            return a.output  # idempotent: this batch is already settled
+        if undo.kind == "refund":
+            raise CenterError(
+                "chrg_bchno: 该收费批次已退费，请使用新的收费批次号 / batch refunded: use a new chrg_bchno"
+            )
+    c = compute(ctx, inp, lock=True, visit=visit)
+    s = c.settlement
+    for name, mine in (
+        ("fulamt_ownpay_amt", s.ownpay),
+        ("overlmt_selfpay", s.over),
+        ("preselfpay_amt", s.pre),
+        ("inscp_scp_amt", s.inscp),
+    ):
+        theirs = getattr(inp, name)
+        if theirs is not None and theirs != mine:
+            raise CenterError(
+                f"{name}: 医院 {fmt(theirs)} 与中心 {fmt(mine)} 不一致，请重新预结算 / differs from the center"
+            )
+
+    setl_id = ctx.center.ids.setl_id(ctx.session, ctx.now, c.inst.admdvs)
+    out = _output(ctx, c, setl_id, preview=False)
+    info = s.setlinfo()
+    row = dict(
+        setl_id=setl_id,
+        kind="settle",
+        orig_setl_id=None,
+        attempt=len(attempts),
+        mdtrt_id=visit.mdtrt_id,
+        chrg_bchno=inp.chrg_bchno,
+        psn_no=inp.psn_no,
+        fixmedins_code=c.inst.fixmedins_code,
+        msgid=ctx.env.msgid,
+        opter=ctx.env.opter,
+        setl_time=ctx.now,
+        insutype=c.patient.insutype,
+        psn_type=c.patient.psn_type,
+        med_type=inp.med_type.value,
+        clr_type=out["setlinfo"]["clr_type"],
+        year=c.year,
+        medfee_sumamt=info.medfee_sumamt,
+        fulamt_ownpay_amt=info.fulamt_ownpay_amt,
+        overlmt_selfpay=info.overlmt_selfpay,
+        preselfpay_amt=info.preselfpay_amt,
+        inscp_scp_amt=info.inscp_scp_amt,
+        act_pay_dedc=info.act_pay_dedc,
+        hifp_pay=info.hifp_pay,
+        hifmi_pay=info.hifmi_pay,
+        hifob_pay=info.hifob_pay,
+        fund_pay_sumamt=info.fund_pay_sumamt,
+        psn_part_amt=info.psn_part_amt,
+        acct_pay=info.acct_pay,
+        acct_mulaid_pay=info.acct_mulaid_pay,
+        psn_cash_pay=info.psn_cash_pay,
+        hosp_part_amt=info.hosp_part_amt,
+        balc=info.balc,
+        output=out,
+    )
+    insert_settlement(ctx, row)
+    if s.own > 0:
+        move(ctx, c.own_acct, -s.own, "own", setl_id, None)
+    by_giver = {o.decision.giver_psn_no: o.binding for o in c.chosen}
+    for giver, amount in s.mulaid:
+        if amount > 0:
+            move(ctx, c.accounts[giver], -amount, "mulaid", setl_id, by_giver[giver])
+    add_ytd(
+        ctx, ytd_row(ctx, c.ytd, c.patient.psn_no, c.patient.insutype, c.year, row["med_type"]), row
+    )
+    return out

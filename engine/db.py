@@ -1,0 +1,73 @@
+"""Database engines for the center and the hospital: SQLite (embedded) or PostgreSQL (psycopg 3).
+
+SQLite: WAL (readers never block the writer), foreign keys on, a busy timeout, and writers start
+with BEGIN IMMEDIATE (SQLAlchemy's documented pysqlite recipe) so two stations can never both read
+a balance and then both debit it: the second waits at BEGIN, not at its first write, where a
+deferred transaction would fail with "database is locked" or work on a stale read.
+A read-only unit of work may opt out with the execution option ``sqlite_begin="DEFERRED"``.
+
+PostgreSQL: row locks (SELECT … FOR UPDATE) do the same job; see engine/center/ledger.py.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+
+BUSY_TIMEOUT_MS = 30_000
+
+
+def default_sqlite_url(path: str | Path) -> str:
+    return f"sqlite:///{Path(path).expanduser().resolve()}"
+
+
+def normalize_url(url: str) -> str:
+    """`postgresql://…` means psycopg 3 here (SQLAlchemy's bare default is psycopg2)."""
+    u = make_url(url)
+    if u.drivername in ("postgresql", "postgres"):
+        u = u.set(drivername="postgresql+psycopg")
+    return u.render_as_string(hide_password=False)
+
+
+def is_sqlite(engine_or_url: Engine | str) -> bool:
+    url = engine_or_url.url if isinstance(engine_or_url, Engine) else make_url(engine_or_url)
+    return url.get_backend_name() == "sqlite"
+
+
+def make_engine(url: str, **kwargs) -> Engine:
+    url = normalize_url(url)
+    if is_sqlite(url):
+        return _sqlite_engine(url, **kwargs)
+    # No pool_pre_ping: it costs a round trip per checkout, i.e. per message. Recycle instead.
+    kwargs.setdefault("pool_recycle", 1800)
+    return create_engine(url, **kwargs)
+
+
+def _sqlite_engine(url: str, **kwargs) -> Engine:
+    kwargs.setdefault("connect_args", {}).setdefault("timeout", BUSY_TIMEOUT_MS / 1000)
+    engine = create_engine(url, **kwargs)
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn, _record) -> None:
+        # Let SQLAlchemy, not the sqlite3 module, decide when a transaction begins.
+        dbapi_conn.isolation_level = None
+        cur = dbapi_conn.cursor()
+        memory = url.endswith(":memory:") or url in ("sqlite://", "sqlite:///")
+        if not memory:
+            cur.execute("PRAGMA journal_mode=WAL")
+            # FULL: every commit is on disk before the center answers. A settled payment must
+            # survive a power cut (the patient has left with the receipt); NORMAL would survive
+            # only a crash of the process.
+            cur.execute("PRAGMA synchronous=FULL")
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn) -> None:
+        mode = conn.get_execution_options().get("sqlite_begin", "IMMEDIATE")
+        conn.exec_driver_sql(f"BEGIN {mode}")
+
+    return engine

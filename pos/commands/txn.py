@@ -1,0 +1,102 @@
+"""`pos txn`: talk to the embedded insurance center from the shell, JSON Lines in and out.
+
+    echo '{"infno": "1101", "fixmedins_code": "H65270100001",
+           "input": {"mdtrt_cert_type": "02", "mdtrt_cert_no": "652701198403120319"}}' | pos txn
+
+Each input line is one message; each output line is the center's answer:
+{"infcode": 0, "inf_refmsgid": …, "output": {…}} or {"infcode": -1, "err_msg": "…"}.
+Many messages run in one process against one database (default: the app's, see `pos --db`).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import datetime
+from decimal import Decimal
+from typing import IO
+
+from engine.center import Center, ResponseLost
+
+
+def _no_constants(name: str) -> None:
+    raise ValueError(f"{name} is not a number")
+
+
+def run_lines(center: Center, stdin: IO[str], stdout: IO[str]) -> int:
+    """Answer every non-blank line; a line that is not JSON answers infcode -1 like any bad message."""
+    for n, line in enumerate(stdin, 1):
+        if not line.strip():
+            continue
+        try:
+            # Decimal, never float: an amount written as a JSON number stays exact.
+            message = json.loads(line, parse_float=Decimal, parse_constant=_no_constants)
+        except ValueError as exc:
+            answer = {"infcode": -1, "err_msg": f"line {n}: not valid JSON ({exc})"}
+        else:
+            try:
+                answer = center.handle(message)
+            except ResponseLost as exc:
+                # The fault switch: committed at the center, but the caller only sees a timeout.
+                answer = {
+                    "infcode": -1,
+                    "err_msg": f"timeout: no response ({exc}); 请用 2601 冲正或 5203 查询",
+                }
+        stdout.write(
+            json.dumps(answer, ensure_ascii=False, separators=(",", ":"), default=str) + "\n"
+        )
+        stdout.flush()
+    return 0
+
+
+def _center(args) -> Center:
+    clock = datetime.now
+    if args.clock:
+        fixed = datetime.fromisoformat(args.clock)
+        clock = lambda: fixed  # noqa: E731 - a fixed clock for reproducible transcripts
+    url = getattr(args, "txn_db", None) or args.db
+    if args.no_init:
+        from engine.db import make_engine
+
+        center = Center(make_engine(url), clock=clock, lang=args.lang)
+    else:
+        from pos.database import open_database
+
+        db = open_database(url)
+        center = Center(db.engine, clock=clock, lang=args.lang)
+    center.faults.lose_response_after_commit = set(args.lose_response or [])
+    center.faults.once = args.once
+    return center
+
+
+def run(args) -> int:
+    try:
+        center = _center(args)
+    except Exception as exc:  # a bad URL or an unreachable database: one line, exit 2
+        print(f"pos txn: cannot open the database: {exc}".splitlines()[0], file=sys.stderr)
+        return 2
+    return run_lines(center, sys.stdin, sys.stdout)
+
+
+def register(sub) -> None:
+    p = sub.add_parser(
+        "txn", help="send platform messages (JSON Lines) to the embedded insurance center"
+    )
+    p.add_argument("--clock", help="fixed center time, ISO format (e.g. 2025-06-15T09:30:00)")
+    p.add_argument(
+        "--lang", choices=["zh", "en"], default="zh", help="language of traces and reasons"
+    )
+    p.add_argument(
+        "--lose-response",
+        action="append",
+        metavar="INFNO",
+        help="fault switch: commit, then lose the response of this infno (the 冲正 training case)",
+    )
+    p.add_argument(
+        "--once", action="store_true", help="the fault fires once, then turns itself off"
+    )
+    p.add_argument("--db", dest="txn_db", metavar="URL", help="database URL (same as `pos --db`)")
+    p.add_argument(
+        "--no-init", action="store_true", help="use --db as it is: no migration, no seeding"
+    )
+    p.set_defaults(func=run)

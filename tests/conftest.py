@@ -1,0 +1,30 @@
+"""Suite-wide setup: each xdist worker gets a PostgreSQL database of its own.
+
+The storage tests wipe and re-seed their tables per test, which is only safe when no other worker
+uses the same database at the same time. POS_TEST_PG_URL names the server; this hook creates
+`pos_test_<worker>` on it and points POS_TEST_PG_URL there before any test runs.
+"""
+
+from __future__ import annotations
+
+import os
+
+from sqlalchemy.engine import make_url
+
+
+def pytest_configure(config) -> None:
+    url = os.environ.get("POS_TEST_PG_URL")
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    if not url or os.environ.get("POS_TEST_PG_PER_WORKER") == worker:
+        return
+    import psycopg
+
+    base = make_url(url)
+    name = f"pos_test_{worker}"
+    dsn = base.set(drivername="postgresql").render_as_string(hide_password=False)
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    os.environ["POS_TEST_PG_URL"] = base.set(database=name).render_as_string(hide_password=False)
+    # Subprocesses (the 4-station and SIGKILL tests) inherit the worker's database as it is.
+    os.environ["POS_TEST_PG_PER_WORKER"] = worker
