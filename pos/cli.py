@@ -5,9 +5,9 @@ from __future__ import annotations
 import argparse
 import sys
 
-from pos.commands import bench, settle
+from pos.commands import bench, db, settle, txn
 
-COMMANDS = (settle, bench)
+COMMANDS = (settle, bench, txn, db)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,0 +1,83 @@
+"""Cashier PINs: scrypt with a per-cashier salt, constant-time compare, and a lockout after failures.
+
+The stored form carries its own cost parameters ("scrypt$n$r$p$salt$hash"), so the cost can be
+raised later without invalidating existing PINs. Lockout: MAX_FAILURES wrong PINs in a row lock the
+cashier for LOCK_MINUTES by the injected clock; a supervisor can unlock early.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+import re
+from datetime import datetime, timedelta
+
+from sqlalchemy.orm import Session
+
+from pos.errors import PosError
+from pos.store.models import Cashier
+
+SCRYPT_N, SCRYPT_R, SCRYPT_P, DKLEN = 2**14, 8, 1, 32
+MAX_FAILURES = 5
+LOCK_MINUTES = 15
+_PIN = re.compile(r"[0-9]{6}")
+# Verified against when the cashier number is unknown, so a wrong number costs as long as a wrong PIN.
+_DUMMY = "scrypt$16384$8$1$00000000000000000000000000000000$" + "0" * 64
+
+
+def hash_pin(pin: str, *, salt: bytes | None = None, n: int = SCRYPT_N) -> str:
+    check_pin_shape(pin)
+    salt = os.urandom(16) if salt is None else salt
+    digest = hashlib.scrypt(pin.encode(), salt=salt, n=n, r=SCRYPT_R, p=SCRYPT_P, dklen=DKLEN)
+    return f"scrypt${n}${SCRYPT_R}${SCRYPT_P}${salt.hex()}${digest.hex()}"
+
+
+def verify_pin(pin: str, stored: str) -> bool:
+    try:
+        scheme, n, r, p, salt, digest = stored.split("$")
+        if scheme != "scrypt":
+            return False
+        want = bytes.fromhex(digest)
+        got = hashlib.scrypt(
+            pin.encode(), salt=bytes.fromhex(salt), n=int(n), r=int(r), p=int(p), dklen=len(want)
+        )
+    except ValueError:
+        return False
+    return hmac.compare_digest(got, want)
+
+
+def check_pin_shape(pin: str) -> None:
+    if not isinstance(pin, str) or not _PIN.fullmatch(pin):
+        raise PosError("AUTH_PIN_FORMAT", "密码应为 6 位数字", "The PIN must be 6 digits")
+
+
+def _bad_login() -> PosError:
+    # One message for a wrong number and a wrong PIN: do not tell a guesser which one was right.
+    return PosError("AUTH_FAILED", "工号或密码错误", "Wrong cashier number or PIN")
+
+
+def authenticate(session: Session, cashier_no: str, pin: str, now: datetime) -> Cashier:
+    """The cashier, or PosError; records the failure count in the caller's transaction."""
+    cashier = session.get(Cashier, cashier_no.strip()) if isinstance(cashier_no, str) else None
+    if cashier is None or not cashier.active:
+        verify_pin(pin if isinstance(pin, str) else "", _DUMMY)
+        raise _bad_login()
+    if cashier.locked_until is not None and now < cashier.locked_until:
+        minutes = max(1, int((cashier.locked_until - now).total_seconds() + 59) // 60)
+        raise PosError(
+            "AUTH_LOCKED",
+            f"连续输错密码，工号已锁定，请 {minutes} 分钟后再试或请组长解锁",
+            f"Too many wrong PINs: locked for {minutes} more minute(s), or ask a supervisor to unlock",
+        )
+    if isinstance(pin, str) and verify_pin(pin, cashier.pin_hash):
+        cashier.failed_logins, cashier.locked_until = 0, None
+        return cashier
+    cashier.failed_logins += 1
+    if cashier.failed_logins >= MAX_FAILURES:
+        cashier.failed_logins, cashier.locked_until = 0, now + timedelta(minutes=LOCK_MINUTES)
+    raise _bad_login()
+
+
+def unlock(cashier: Cashier) -> None:
+    cashier.failed_logins, cashier.locked_until = 0, None

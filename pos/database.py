@@ -1,0 +1,184 @@
+"""Where the data lives and how it gets there: URL choice, migrations, first-run seeding, reset.
+
+Default: one SQLite file (WAL) in the user's data directory, created, migrated and seeded from
+fixtures/ the first time it is opened. `--db URL` or POS_DATABASE_URL selects another database,
+e.g. postgresql+psycopg://user:pw@host/db (a bare postgresql:// also means psycopg 3).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import platformdirs
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Engine, inspect, select, text
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+
+from engine.db import default_sqlite_url, is_sqlite, make_engine, normalize_url
+from pos.store.models import HospitalBase, Institution
+from pos.store.seed import FIXTURES, seed_hospital
+
+ENV_URL = "POS_DATABASE_URL"
+CHINA = timezone(timedelta(hours=8), "CST")
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+
+
+def center_clock() -> datetime:
+    """The center keeps naive local (China) time; the hospital keeps aware instants of the same."""
+    return datetime.now(CHINA).replace(tzinfo=None)
+
+
+def default_url() -> str:
+    data_dir = Path(platformdirs.user_data_dir("hospital-pos"))
+    return default_sqlite_url(data_dir / "hospital-pos.sqlite3")
+
+
+def resolve_url(url: str | None = None) -> str:
+    """--db beats POS_DATABASE_URL beats the embedded SQLite file."""
+    return normalize_url(url or os.environ.get(ENV_URL) or default_url())
+
+
+def redacted(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
+@dataclass
+class Database:
+    url: str
+    engine: Engine
+    _writer: sessionmaker = field(init=False, repr=False)
+    _reader: sessionmaker = field(init=False, repr=False)
+    _center: object | None = field(default=None, init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._writer = sessionmaker(self.engine, expire_on_commit=False)
+        # Reads need no write lock: on SQLite they start DEFERRED and never queue behind a writer.
+        self._reader = sessionmaker(
+            self.engine.execution_options(sqlite_begin="DEFERRED"), expire_on_commit=False
+        )
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        """One unit of work: committed when the block ends, rolled back if it raises."""
+        with self._writer.begin() as session:
+            yield session
+
+    @contextmanager
+    def reading(self) -> Iterator[Session]:
+        with self._reader() as session, session.begin():
+            yield session
+
+    @property
+    def center(self):
+        """The embedded insurance center on this database (engine.center.Center)."""
+        if self._center is None:
+            from engine.center import Center
+
+            self._center = Center(self.engine, clock=center_clock)
+        return self._center
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def _alembic(connection) -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    cfg.attributes["connection"] = connection
+    return cfg
+
+
+def migrate(engine: Engine) -> None:
+    with engine.begin() as conn:
+        command.upgrade(_alembic(conn), "head")
+
+
+def is_seeded(db: Database) -> bool:
+    with db.reading() as s:
+        if not inspect(s.connection()).has_table(Institution.__tablename__):
+            return False
+        return s.scalar(select(Institution.fixmedins_code).limit(1)) is not None
+
+
+def seed(
+    db: Database, fixtures: Path = FIXTURES, *, pin_cost: int | None = None, year: int | None = None
+) -> dict[str, int]:
+    """Seed center and hospital in one transaction: both or neither.
+
+    year: the year the fixtures' year-to-date accumulators belong to (default: this year).
+    pin_cost: scrypt N for the demo PINs (tests lower it; the stored hash records it).
+    """
+    from engine.center import seed_center
+
+    kwargs = {} if pin_cost is None else {"pin_cost": pin_cost}
+    with db.transaction() as s:
+        counts = seed_center(s, fixtures, year=year) or {}
+        counts = {f"center {k}": v for k, v in dict(counts).items()}
+        counts.update(seed_hospital(s, fixtures, **kwargs))
+    return counts
+
+
+def open_database(
+    url: str | None = None,
+    *,
+    seed_if_empty: bool = True,
+    fixtures: Path = FIXTURES,
+    pin_cost: int | None = None,
+    year: int | None = None,
+) -> Database:
+    """Open (creating, migrating and seeding on first use) the database at `url`."""
+    url = resolve_url(url)
+    if is_sqlite(url):
+        path = url.removeprefix("sqlite:///")
+        if path and path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+    db = Database(url, make_engine(url))
+    migrate(db.engine)
+    if seed_if_empty and not is_seeded(db):
+        try:
+            seed(db, fixtures, pin_cost=pin_cost, year=year)
+        except IntegrityError:
+            # Another process seeded it between our check and our insert; theirs stands.
+            if not is_seeded(db):
+                raise
+    return db
+
+
+def drop_everything(engine: Engine) -> None:
+    """Every table of both sides plus alembic's bookkeeping: the state before `init`."""
+    from engine.center.models import CenterBase
+
+    with engine.begin() as conn:
+        HospitalBase.metadata.drop_all(conn)
+        CenterBase.metadata.drop_all(conn)
+        conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
+        if (
+            conn.dialect.name == "postgresql"
+        ):  # the append-only trigger function outlives its tables
+            conn.execute(text("DROP FUNCTION IF EXISTS hosp_append_only() CASCADE"))
+
+
+def reset(
+    url: str | None = None,
+    *,
+    fixtures: Path = FIXTURES,
+    pin_cost: int | None = None,
+    year: int | None = None,
+) -> Database:
+    """Wipe both sides, migrate, seed: a fresh trainer database."""
+    url = resolve_url(url)
+    engine = make_engine(url)
+    try:
+        drop_everything(engine)
+    finally:
+        engine.dispose()
+    return open_database(url, fixtures=fixtures, pin_cost=pin_cost, year=year)

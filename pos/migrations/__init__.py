@@ -1,0 +1,1 @@
+"""Alembic migrations for both sides' tables (center_* and hosp_*), run by pos.database.migrate."""

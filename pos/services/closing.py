@@ -1,0 +1,239 @@
+"""End of shift: the cashier's 日结 and the institution's 对账 with the center (3201, then 3202).
+
+A day close takes every settlement and 冲红 of this cashier not yet in a close (the DayCloseItem
+primary key makes "closed exactly once" a database fact, not a convention). Reconciliation compares
+the institution's totals for one day per 险种 × 清算类别 with the center's (3201); where they
+disagree (不平) it sends the detail (3202) and returns the settlements the center marks wrong.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from datetime import date, datetime, time
+from decimal import Decimal
+
+from sqlalchemy import select
+
+from pos.errors import PosError
+from pos.services.common import CHINA, guarded
+from pos.services.views import DayCloseView, ReconcileLine, ReconcileView
+from pos.store.models import CenterCall, DayClose, DayCloseItem, Reconciliation, Settlement, Tender
+
+ZERO = Decimal("0.00")
+_TOTALS = ("medfee_sumamt", "fund_pay_sumamt", "acct_pay", "acct_mulaid_pay", "psn_cash_pay")
+
+
+def _sums(rows: list[Settlement]) -> dict[str, Decimal]:
+    return {
+        k: sum((getattr(r, k) for r in rows), ZERO)
+        for k in ("medfee_sumamt", "fund_pay_sumamt", "acct_pay", "psn_cash_pay")
+    }
+
+
+def _in_group(mismatch: dict, line: ReconcileLine, rows: list[Settlement]) -> bool:
+    """Is a 3202 row about this 险种 × 清算类别? (Rows only the center has: judged by its fields.)"""
+    ours = next((r for r in rows if r.setl_id == mismatch.get("setl_id")), None)
+    if ours is not None:
+        return (ours.insutype, ours.clr_type) == (line.insutype, line.clr_type)
+    return (
+        mismatch.get("insutype", line.insutype) == line.insutype
+        and mismatch.get("clr_type", line.clr_type) == line.clr_type
+    )
+
+
+def _ranges(rows: list[Settlement]) -> str:
+    """'MZ202600000001–MZ202600000007; HC202600000001' — first and last receipt per series."""
+    by_series: dict[str, list[str]] = defaultdict(list)
+    for r in sorted(rows, key=lambda r: (r.receipt_series, r.receipt_seq)):
+        by_series[r.receipt_series].append(r.receipt_no)
+    return "; ".join(
+        nos[0] if len(nos) == 1 else f"{nos[0]}–{nos[-1]}" for nos in by_series.values()
+    )
+
+
+class ClosingMixin:
+    """Methods of CashierDesk (see desk.py)."""
+
+    @guarded
+    def day_close(self) -> DayCloseView:
+        """日结 for the logged-in cashier: everything they settled or refunded since their last close."""
+        cashier = self._require_cashier()
+        now = self.clock()
+        with self.db.transaction() as s:
+            open_calls = s.scalar(
+                select(CenterCall.msgid).where(
+                    CenterCall.status == "sent", CenterCall.cashier_no == cashier.cashier_no
+                )
+            )
+            if open_calls:
+                raise PosError(
+                    "DAYCLOSE_OPEN_CALLS",
+                    f"有结果未知的交易（报文 {open_calls}），请先冲正再日结",
+                    f"A message has an unknown outcome ({open_calls}): reverse it before closing",
+                )
+            rows = s.scalars(
+                select(Settlement)
+                .outerjoin(DayCloseItem, DayCloseItem.settlement_id == Settlement.id)
+                .where(
+                    Settlement.cashier_no == cashier.cashier_no,
+                    DayCloseItem.settlement_id.is_(None),
+                )
+                .order_by(Settlement.id)
+            ).all()
+            tenders: dict[str, Decimal] = defaultdict(lambda: ZERO)
+            ids = [r.id for r in rows]
+            for t in s.scalars(select(Tender).where(Tender.settlement_id.in_(ids))) if ids else []:
+                tenders[t.method] += t.amount
+            totals = {k: sum((getattr(r, k) for r in rows), ZERO) for k in _TOTALS}
+            close = DayClose(
+                cashier_no=cashier.cashier_no,
+                fixmedins_code=self.station.fixmedins_code,
+                station_id=self.station.station_id,
+                closed_at=now,
+                settle_count=sum(r.kind == "settle" for r in rows),
+                refund_count=sum(r.kind == "refund" for r in rows),
+                tenders_json=json.dumps({k: str(v) for k, v in sorted(tenders.items())}),
+                receipts=_ranges(list(rows))[:200],
+                **totals,
+            )
+            s.add(close)
+            s.flush()
+            s.add_all(DayCloseItem(settlement_id=i, day_close_id=close.id) for i in ids)
+            self._audit(s, "day_close", str(close.id), {"settlements": len(ids), **totals})
+            return DayCloseView(
+                id=close.id,
+                cashier_no=close.cashier_no,
+                closed_at=close.closed_at,
+                settle_count=close.settle_count,
+                refund_count=close.refund_count,
+                tenders=dict(sorted(tenders.items())),
+                receipts=close.receipts,
+                **totals,
+            )
+
+    @guarded
+    def reconcile(self, day: date | None = None) -> ReconcileView:
+        """对账 for one day (default today): 3201 per 险种 × 清算类别, and 3202 where 不平."""
+        cashier = self._require_cashier()
+        day = day or self.clock().astimezone(CHINA).date()
+        start = datetime.combine(day, time.min, CHINA)
+        end = datetime.combine(day, time.max, CHINA)
+        with self.db.reading() as s:
+            rows = s.scalars(
+                select(Settlement).where(
+                    Settlement.fixmedins_code == self.station.fixmedins_code,
+                    Settlement.setl_time >= start,
+                    Settlement.setl_time <= end,
+                )
+            ).all()
+        groups: dict[tuple[str, str], list[Settlement]] = defaultdict(list)
+        # Every 险种 × 清算类别 this institution can settle, even with no local rows: a settlement
+        # only the center recorded must still show up as 不平.
+        clr_types = ("41",) if self.station.kind == "pharmacy" else ("11", "21")
+        for key in ((i, c) for i in ("310", "390") for c in clr_types):
+            groups[key] = []
+        for r in rows:
+            groups[(r.insutype, r.clr_type)].append(r)
+        period = {
+            "setl_optins": self.station.admdvs,
+            "stmt_begndate": day.isoformat(),
+            "stmt_enddate": day.isoformat(),
+        }
+        lines = []
+        for (insutype, clr_type), members in sorted(groups.items()):
+            sums = _sums(members)
+            out = self.link.call(
+                "3201",
+                {
+                    **period,
+                    "insutype": insutype,
+                    "clr_type": clr_type,
+                    "medfee_sumamt": sums["medfee_sumamt"],
+                    "fund_pay_sumamt": sums["fund_pay_sumamt"],
+                    "acct_pay": sums["acct_pay"],
+                    "fixmedins_setl_cnt": len(members),
+                },
+                opter=cashier.cashier_no,
+            )
+            info = out.get("stmtinfo") or {}
+            rslt = str(info.get("stmt_rslt", "1"))
+            if members or rslt != "0":
+                lines.append(
+                    ReconcileLine(
+                        insutype=insutype,
+                        clr_type=clr_type,
+                        medfee_sumamt=sums["medfee_sumamt"],
+                        fund_pay_sumamt=sums["fund_pay_sumamt"],
+                        acct_pay=sums["acct_pay"],
+                        setl_cnt=len(members),
+                        stmt_rslt=rslt,
+                        stmt_rslt_dscr=str(info.get("stmt_rslt_dscr", "")),
+                    )
+                )
+        mismatches: tuple[dict, ...] = ()
+        if any(not line.balanced for line in lines):
+            mismatches = self._detail(period, list(rows), cashier.cashier_no)
+        with self.db.transaction() as s:
+            for line in lines:
+                s.add(
+                    Reconciliation(
+                        fixmedins_code=self.station.fixmedins_code,
+                        cashier_no=cashier.cashier_no,
+                        run_at=self.clock(),
+                        stmt_begndate=day.isoformat(),
+                        stmt_enddate=day.isoformat(),
+                        insutype=line.insutype,
+                        clr_type=line.clr_type,
+                        medfee_sumamt=line.medfee_sumamt,
+                        fund_pay_sumamt=line.fund_pay_sumamt,
+                        acct_pay=line.acct_pay,
+                        setl_cnt=line.setl_cnt,
+                        stmt_rslt=line.stmt_rslt,
+                        stmt_rslt_dscr=line.stmt_rslt_dscr[:500],
+                        details_json=json.dumps(
+                            [m for m in mismatches if _in_group(m, line, rows)],
+                            ensure_ascii=False,
+                            default=str,
+                        ),
+                    )
+                )
+            self._audit(
+                s,
+                "reconcile",
+                day.isoformat(),
+                {"groups": [[ln.insutype, ln.clr_type, ln.stmt_rslt] for ln in lines]},
+            )
+        return ReconcileView(day, tuple(lines), mismatches)
+
+    def _detail(self, period: dict, members: list[Settlement], opter: str) -> tuple[dict, ...]:
+        sums = _sums(members)
+        out = self.link.call(
+            "3202",
+            {
+                **period,
+                "medfee_sumamt": sums["medfee_sumamt"],
+                "fund_pay_sumamt": sums["fund_pay_sumamt"],
+                "cash_payamt": sums["psn_cash_pay"],
+                "fixmedins_setl_cnt": len(members),
+                "details": [
+                    {
+                        "psn_no": r.psn_no,
+                        "mdtrt_id": r.mdtrt_id,
+                        "setl_id": r.setl_id,
+                        "msgid": r.msgid,
+                        "medfee_sumamt": r.medfee_sumamt,
+                        "fund_pay_sumamt": r.fund_pay_sumamt,
+                        "acct_pay": r.acct_pay,
+                        "refd_setl_flag": "1" if r.kind == "refund" else "0",
+                    }
+                    for r in members
+                ],
+            },
+            opter=opter,
+        )
+        return tuple(
+            row
+            for row in out.get("result") or []
+            if isinstance(row, dict) and str(row.get("stmt_rslt")) != "0"
+        )

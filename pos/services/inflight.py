@@ -1,0 +1,130 @@
+"""Money-moving messages whose outcome may be unknown: recorded before sending, 冲正'd if lost.
+
+A `CenterCall` row is committed *before* a 2207 or 2208 goes out. If the response is lost (or our
+own write after it fails), the row stays `sent`: the center may or may not have acted, and only a
+2601 冲正 by the original msgid settles it. While it is open, its unique open_key blocks another
+2207/2208 for the same batch from any window or process.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from pos.errors import PosError
+from pos.services.common import guarded
+from pos.services.link import ResponseUnknown
+from pos.services.views import LostCall
+from pos.store.models import CenterCall, Settlement, Visit
+
+
+class AlreadyDone(Exception):
+    """The batch already has the settlement (or refund) this message would make."""
+
+    def __init__(self, settlement_id: int) -> None:
+        super().__init__(settlement_id)
+        self.settlement_id = settlement_id
+
+
+class InFlightMixin:
+    """Methods of CashierDesk (see desk.py)."""
+
+    def _open_call(self, infno: str, visit: Visit, batch_no: str, opter: str) -> str:
+        """Record the message as in flight, or refuse: another is in flight, or it is already done.
+
+        The done-check runs *after* the insert: an insert that waited on another window's
+        unique open_key sees that window's settlement once it proceeds (the check must not run
+        on a snapshot taken before the wait).
+        """
+        msgid = self.link.new_msgid()
+        kind = "settle" if infno == "2207" else "refund"
+        try:
+            with self.db.transaction() as s:
+                s.add(
+                    CenterCall(
+                        msgid=msgid,
+                        infno=infno,
+                        chrg_bchno=batch_no,
+                        visit_id=visit.visit_id,
+                        psn_no=visit.psn_no,
+                        cashier_no=opter,
+                        sent_at=self.clock(),
+                        status="sent",
+                        open_key=f"{batch_no}/{infno}",
+                    )
+                )
+                s.flush()
+                done = s.scalar(
+                    select(Settlement.id).where(
+                        Settlement.chrg_bchno == batch_no, Settlement.kind == kind
+                    )
+                )
+                if done is not None:
+                    raise AlreadyDone(done)
+        except IntegrityError:
+            raise PosError(
+                "SETTLE_IN_FLIGHT",
+                "该批次有一笔结果未知的交易，请先冲正（或另一窗口正在办理）",
+                "This batch has a message with an unknown outcome: reverse it first (or another window is on it)",
+            ) from None
+        return msgid
+
+    def _close_call(self, msgid: str, status: str, err: str = "") -> None:
+        with self.db.transaction() as s:
+            call = s.get(CenterCall, msgid)
+            call.status, call.open_key, call.err_msg = status, None, err[:500]
+            self._audit(
+                s, f"call.{status}", msgid, {"infno": call.infno, "chrg_bchno": call.chrg_bchno}
+            )
+
+    def _reverse(self, msgid: str, infno: str, psn_no: str, opter: str) -> None:
+        """2601 by msgid; on failure the call stays open and shows up in pending_reversals()."""
+        try:
+            self.link.call(
+                "2601", {"psn_no": psn_no, "omsgid": msgid, "oinfno": infno}, opter=opter
+            )
+        except (PosError, ResponseUnknown):
+            return
+        self._close_call(msgid, "reversed")
+
+    @guarded
+    def pending_reversals(self) -> list[LostCall]:
+        """Messages whose outcome is unknown at this institution: each needs a 冲正."""
+        with self.db.reading() as s:
+            rows = s.scalars(
+                select(CenterCall)
+                .join(Visit, Visit.visit_id == CenterCall.visit_id)
+                .where(
+                    CenterCall.status == "sent", Visit.fixmedins_code == self.station.fixmedins_code
+                )
+                .order_by(CenterCall.sent_at)
+            ).all()
+            return [
+                LostCall(c.msgid, c.infno, c.chrg_bchno, c.psn_no, c.cashier_no, c.sent_at)
+                for c in rows
+            ]
+
+    @guarded
+    def reverse_lost(self, msgid: str) -> None:
+        """冲正 (2601) a 2207/2208 whose response was lost; afterwards the batch can be settled again."""
+        cashier = self._require_cashier()
+        with self.db.reading() as s:
+            call = s.get(CenterCall, msgid)
+            if call is None or call.status != "sent":
+                raise PosError(
+                    "REVERSAL_NOTHING", f"报文 {msgid} 无需冲正", f"Nothing to reverse for {msgid}"
+                )
+            infno, psn_no = call.infno, call.psn_no
+        try:
+            self.link.call(
+                "2601",
+                {"psn_no": psn_no, "omsgid": msgid, "oinfno": infno},
+                opter=cashier.cashier_no,
+            )
+        except ResponseUnknown:
+            raise PosError(
+                "REVERSAL_RESPONSE_LOST",
+                "冲正响应丢失，请再次冲正",
+                "The 2601 response was lost: reverse again",
+            ) from None
+        self._close_call(msgid, "reversed")

@@ -1,0 +1,133 @@
+"""The hospital's end of the wire to the insurance center: envelopes, msgids, errors, a message log.
+
+The center answers every message with infcode 0 (output) or -1 (err_msg) and never raises for bad
+input; anything it *raises* is treated as the network losing the response (`ResponseUnknown`):
+the center may or may not have acted, which only a 2601 冲正 by msgid can settle.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from typing import Protocol
+
+from pos.errors import PosError
+
+
+class CenterPort(Protocol):
+    def handle(self, message: dict) -> dict: ...
+
+
+class ResponseUnknown(Exception):
+    """The message went out and no answer came back."""
+
+
+@dataclass(frozen=True)
+class MessageRecord:
+    """One exchange, for the trainer's message-log panel."""
+
+    at: datetime
+    infno: str
+    msgid: str
+    request: dict
+    response: dict | None  # None: the response was lost
+
+    @property
+    def ok(self) -> bool:
+        return self.response is not None and self.response.get("infcode") == 0
+
+
+def _wire(value: object) -> object:
+    """Decimals as two-decimal-or-exact strings, datetimes as the platform's text."""
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M:%S")
+    if isinstance(value, dict):
+        return {k: _wire(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_wire(v) for v in value]
+    return value
+
+
+class MsgIds:
+    """msgid = fixmedins_code(12) + yyyyMMddHHmmss(14) + 4-digit sequence (platform §1.1).
+
+    The sequence starts with the station's window number, so two windows of one institution
+    sending in the same second cannot collide; the last two digits count within this process.
+    """
+
+    def __init__(self, station_no: int, start: int = 0) -> None:
+        self._prefix = f"{station_no % 100:02d}"
+        self._seq = itertools.count(start)
+
+    def __call__(self, fixmedins_code: str, now: datetime) -> str:
+        return f"{fixmedins_code}{now:%Y%m%d%H%M%S}{self._prefix}{next(self._seq) % 100:02d}"
+
+
+class CenterLink:
+    def __init__(
+        self,
+        center: CenterPort,
+        *,
+        fixmedins_code: str,
+        fixmedins_name: str,
+        admdvs: str,
+        clock: Callable[[], datetime],
+        msgids: Callable[[str, datetime], str],
+        log_size: int = 200,
+    ) -> None:
+        self._center = center
+        self._code = fixmedins_code
+        self._name = fixmedins_name
+        self._admdvs = admdvs
+        self._clock = clock
+        self._msgids = msgids
+        self.log: deque[MessageRecord] = deque(maxlen=log_size)
+
+    def new_msgid(self) -> str:
+        return self._msgids(self._code, self._clock())
+
+    def call(
+        self, infno: str, data: dict, *, opter: str, msgid: str | None = None, insuplc: str = ""
+    ) -> dict:
+        """The output of a successful exchange; PosError if refused; ResponseUnknown if lost."""
+        now = self._clock()
+        msgid = msgid or self.new_msgid()
+        request = {
+            "infno": infno,
+            "msgid": msgid,
+            "fixmedins_code": self._code,
+            "fixmedins_name": self._name,
+            "mdtrtarea_admvs": self._admdvs,
+            "insuplc_admdvs": insuplc,
+            "opter": opter,
+            "opter_type": "1",
+            "inf_time": now.strftime("%Y-%m-%d %H:%M:%S"),
+            "infver": "V1.0",
+            "input": _wire(data),
+        }
+        try:
+            response = self._center.handle(json.loads(json.dumps(request)))
+        except Exception as exc:  # the transport's failure, whatever the center raised
+            self.log.append(MessageRecord(now, infno, msgid, request, None))
+            raise ResponseUnknown(f"{infno} {msgid}: {type(exc).__name__}") from exc
+        self.log.append(MessageRecord(now, infno, msgid, request, response))
+        if not isinstance(response, dict) or response.get("infcode") != 0:
+            err = (
+                str(response.get("err_msg", ""))
+                if isinstance(response, dict)
+                else "malformed response"
+            )
+            raise PosError(
+                "CENTER_REFUSED",
+                f"医保中心拒绝（{infno}）：{err}",
+                f"Insurance center refused {infno}: {err}",
+            )
+        output = response.get("output")
+        return output if isinstance(output, dict) else {}
