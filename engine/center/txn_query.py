@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from datetime import datetime, time, timedelta
-from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from engine.center.context import CenterError, Ctx
 from engine.center.inputs import In3201, In3202, In5203, Period
@@ -16,40 +15,49 @@ from engine.money import ZERO, fmt
 def counted(ctx: Ctx, period: Period) -> list[CenterSettlement]:
     """What the institution settled in the period: settlements and refunds, minus anything a 2601
     reversed (a reversed row and its reversal both vanish, as if it never happened)."""
-    inst = ctx.institution()
-    begin = datetime.combine(period.stmt_begndate, time.min)
-    end = datetime.combine(period.stmt_enddate + timedelta(days=1), time.min)
-    reversed_ids = select(CenterSettlement.orig_setl_id).where(CenterSettlement.kind == "reversal")
     q = (
         select(CenterSettlement)
-        .where(
-            CenterSettlement.fixmedins_code == inst.fixmedins_code,
-            CenterSettlement.kind.in_(("settle", "refund")),
-            CenterSettlement.setl_time >= begin,
-            CenterSettlement.setl_time < end,
-            CenterSettlement.setl_id.not_in(reversed_ids),
-        )
+        .where(*_counted_filter(ctx, period))
         .order_by(CenterSettlement.setl_time, CenterSettlement.setl_id)
     )
     return list(ctx.session.execute(q).scalars())
 
 
-def _sum(rows: list[CenterSettlement], name: str) -> Decimal:
-    return sum((getattr(r, name) for r in rows), ZERO)
+def _counted_filter(ctx: Ctx, period: Period) -> list:
+    inst = ctx.institution()
+    begin = datetime.combine(period.stmt_begndate, time.min)
+    end = datetime.combine(period.stmt_enddate + timedelta(days=1), time.min)
+    reversed_ids = select(CenterSettlement.orig_setl_id).where(CenterSettlement.kind == "reversal")
+    return [
+        CenterSettlement.fixmedins_code == inst.fixmedins_code,
+        CenterSettlement.kind.in_(("settle", "refund")),
+        CenterSettlement.setl_time >= begin,
+        CenterSettlement.setl_time < end,
+        CenterSettlement.setl_id.not_in(reversed_ids),
+    ]
 
 
 def handle_3201(ctx: Ctx, raw: dict) -> dict:
     inp = In3201.model_validate(raw)
-    rows = [
-        r
-        for r in counted(ctx, inp)
-        if r.insutype == inp.insutype.value and r.clr_type == inp.clr_type
-    ]
+    # Summed by the database: a busy day has tens of thousands of rows.
+    amounts = (
+        CenterSettlement.medfee_sumamt,
+        CenterSettlement.fund_pay_sumamt,
+        CenterSettlement.acct_pay,
+    )
+    row = ctx.session.execute(
+        select(func.count(), *(func.sum(c) for c in amounts)).where(
+            *_counted_filter(ctx, inp),
+            CenterSettlement.insutype == inp.insutype.value,
+            CenterSettlement.clr_type == inp.clr_type,
+        )
+    ).one()
+    count, *sums = row
     center = {
-        "medfee_sumamt": _sum(rows, "medfee_sumamt"),
-        "fund_pay_sumamt": _sum(rows, "fund_pay_sumamt"),
-        "acct_pay": _sum(rows, "acct_pay"),
-        "fixmedins_setl_cnt": len(rows),
+        "medfee_sumamt": sums[0] if count else ZERO,
+        "fund_pay_sumamt": sums[1] if count else ZERO,
+        "acct_pay": sums[2] if count else ZERO,
+        "fixmedins_setl_cnt": count,
     }
     theirs = {k: getattr(inp, k) for k in center}
     diffs = [f"{k} 医院 {theirs[k]} / 中心 {center[k]}" for k in center if theirs[k] != center[k]]

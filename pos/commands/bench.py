@@ -136,6 +136,20 @@ def run(args) -> int:
         if not pg:
             print("  postgres: skipped (give --pg URL or set POS_BENCH_PG_URL)")
         return 0
+    if args.target == "totals":
+        import os
+
+        from pos.bench_totals import bench_totals, print_totals
+
+        urls = {"sqlite": None}
+        pg = args.pg or os.environ.get("POS_BENCH_PG_URL") or os.environ.get("POS_TEST_PG_URL")
+        if pg:
+            urls["postgres"] = pg
+        result = bench_totals(args.n if args.n != 20000 else 100_000, urls)
+        print(json.dumps(result)) if args.json else print_totals(result)
+        if not pg:
+            print("  postgres: skipped (give --pg URL or set POS_BENCH_PG_URL)")
+        return 0
     if args.target == "engine":
         result = bench_engine(args.n)
         if args.json:
@@ -151,8 +165,10 @@ def register(sub) -> None:
     p = sub.add_parser(
         "bench", help="benchmarks, reported as ratios against a baseline run side by side"
     )
-    p.add_argument("target", choices=["engine", "ledger"], help="what to measure")
+    p.add_argument("target", choices=["engine", "ledger", "totals"], help="what to measure")
     p.add_argument("-n", type=int, default=20000, help="iterations (default 20000)")
     p.add_argument("--json", action="store_true", help="machine-readable output")
-    p.add_argument("--pg", metavar="URL", help="ledger: also measure this PostgreSQL (a pos_bench schema)")
+    p.add_argument(
+        "--pg", metavar="URL", help="ledger: also measure this PostgreSQL (a pos_bench schema)"
+    )
     p.set_defaults(func=run)

@@ -19,6 +19,7 @@ from pos.errors import PosError
 from pos.services.common import CHINA, guarded
 from pos.services.views import DayCloseView, ReconcileLine, ReconcileView
 from pos.store.models import CenterCall, DayClose, DayCloseItem, Reconciliation, Settlement, Tender
+from pos.store.totals import Totals, day_totals
 
 ZERO = Decimal("0.00")
 _TOTALS = ("medfee_sumamt", "fund_pay_sumamt", "acct_pay", "acct_mulaid_pay", "psn_cash_pay")
@@ -120,60 +121,62 @@ class ClosingMixin:
         start = datetime.combine(day, time.min, CHINA)
         end = datetime.combine(day, time.max, CHINA)
         with self.db.reading() as s:
-            rows = s.scalars(
-                select(Settlement).where(
-                    Settlement.fixmedins_code == self.station.fixmedins_code,
-                    Settlement.setl_time >= start,
-                    Settlement.setl_time <= end,
-                )
-            ).all()
-        groups: dict[tuple[str, str], list[Settlement]] = defaultdict(list)
+            totals = day_totals(s, self.station.fixmedins_code, start, end)
         # Every 险种 × 清算类别 this institution can settle, even with no local rows: a settlement
         # only the center recorded must still show up as 不平.
         clr_types = ("41",) if self.station.kind == "pharmacy" else ("11", "21")
         for key in ((i, c) for i in ("310", "390") for c in clr_types):
-            groups[key] = []
-        for r in rows:
-            groups[(r.insutype, r.clr_type)].append(r)
+            totals.setdefault(key, Totals())
         period = {
             "setl_optins": self.station.admdvs,
             "stmt_begndate": day.isoformat(),
             "stmt_enddate": day.isoformat(),
         }
         lines = []
-        for (insutype, clr_type), members in sorted(groups.items()):
-            sums = _sums(members)
+        for (insutype, clr_type), sums in sorted(totals.items()):
             out = self.link.call(
                 "3201",
                 {
                     **period,
                     "insutype": insutype,
                     "clr_type": clr_type,
-                    "medfee_sumamt": sums["medfee_sumamt"],
-                    "fund_pay_sumamt": sums["fund_pay_sumamt"],
-                    "acct_pay": sums["acct_pay"],
-                    "fixmedins_setl_cnt": len(members),
+                    "medfee_sumamt": sums.medfee_sumamt,
+                    "fund_pay_sumamt": sums.fund_pay_sumamt,
+                    "acct_pay": sums.acct_pay,
+                    "fixmedins_setl_cnt": sums.count,
                 },
                 opter=cashier.cashier_no,
             )
             info = out.get("stmtinfo") or {}
             rslt = str(info.get("stmt_rslt", "1"))
-            if members or rslt != "0":
+            if sums.count or rslt != "0":
                 lines.append(
                     ReconcileLine(
                         insutype=insutype,
                         clr_type=clr_type,
-                        medfee_sumamt=sums["medfee_sumamt"],
-                        fund_pay_sumamt=sums["fund_pay_sumamt"],
-                        acct_pay=sums["acct_pay"],
-                        setl_cnt=len(members),
+                        medfee_sumamt=sums.medfee_sumamt,
+                        fund_pay_sumamt=sums.fund_pay_sumamt,
+                        acct_pay=sums.acct_pay,
+                        setl_cnt=sums.count,
                         stmt_rslt=rslt,
                         stmt_rslt_dscr=str(info.get("stmt_rslt_dscr", "")),
                     )
                 )
+        rows: list[Settlement] = []
         mismatches: tuple[dict, ...] = ()
         if any(not line.balanced for line in lines):
-            mismatches = self._detail(period, list(rows), cashier.cashier_no)
+            # Only a day that does not balance needs its rows: 3202 sends them one by one.
+            with self.db.reading() as s:
+                rows = list(
+                    s.scalars(
+                        select(Settlement).where(
+                            Settlement.fixmedins_code == self.station.fixmedins_code,
+                            Settlement.setl_time >= start,
+                            Settlement.setl_time <= end,
+                        )
+                    )
+                )
+            mismatches = self._detail(period, rows, cashier.cashier_no)
         with self.db.transaction() as s:
             for line in lines:
                 s.add(

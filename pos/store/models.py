@@ -17,6 +17,7 @@ from decimal import Decimal
 from sqlalchemy import (
     Boolean,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
@@ -269,6 +270,17 @@ class Settlement(AppendOnly, HospitalBase):
             "receipt_year",
             "receipt_seq",
             name="uq_hosp_settlements_receipt",
+        ),
+        # A day's totals (3201) read this index alone, one range per 险种 × 清算类别 (store.totals).
+        Index(
+            "ix_hosp_settlements_day",
+            "fixmedins_code",
+            "insutype",
+            "clr_type",
+            "setl_time",
+            "medfee_sumamt",
+            "fund_pay_sumamt",
+            "acct_pay",
         ),
     )
 
