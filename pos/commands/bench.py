@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import time
 from decimal import Decimal
 
@@ -121,44 +122,33 @@ def _print_engine(r: dict) -> None:
     print(f"  pos settle --jsonl end to end:          {r['jsonl_requests_per_s']:8,.0f} requests/s")
 
 
+def _database_urls(args) -> dict[str, str | None]:
+    """A temporary SQLite file always; PostgreSQL too when one is named."""
+    pg = args.pg or os.environ.get("POS_BENCH_PG_URL") or os.environ.get("POS_TEST_PG_URL")
+    return {"sqlite": None, **({"postgres": pg} if pg else {})}
+
+
 def run(args) -> int:
-    if args.target == "ledger":
-        import os
-
-        from pos.bench_ledger import bench_ledger, print_ledger
-
-        urls = {"sqlite": None}
-        pg = args.pg or os.environ.get("POS_BENCH_PG_URL") or os.environ.get("POS_TEST_PG_URL")
-        if pg:
-            urls["postgres"] = pg
-        result = bench_ledger(args.n if args.n != 20000 else 300, urls)
-        print(json.dumps(result)) if args.json else print_ledger(result)
-        if not pg:
-            print("  postgres: skipped (give --pg URL or set POS_BENCH_PG_URL)")
-        return 0
-    if args.target == "totals":
-        import os
-
-        from pos.bench_totals import bench_totals, print_totals
-
-        urls = {"sqlite": None}
-        pg = args.pg or os.environ.get("POS_BENCH_PG_URL") or os.environ.get("POS_TEST_PG_URL")
-        if pg:
-            urls["postgres"] = pg
-        result = bench_totals(args.n if args.n != 20000 else 100_000, urls)
-        print(json.dumps(result)) if args.json else print_totals(result)
-        if not pg:
-            print("  postgres: skipped (give --pg URL or set POS_BENCH_PG_URL)")
-        return 0
     if args.target == "engine":
-        result = bench_engine(args.n)
-        if args.json:
-            print(json.dumps(result))
-        else:
-            _print_engine(result)
+        result = bench_engine(args.n or 20000)
+        print(json.dumps(result)) if args.json else _print_engine(result)
         return 0
-    print(f"unknown benchmark {args.target!r}")
-    return 2
+    if args.target == "ledger":
+        from pos.bench_ledger import bench_ledger as measure
+        from pos.bench_ledger import print_ledger as show
+
+        n = args.n or 300
+    else:
+        from pos.bench_totals import bench_totals as measure
+        from pos.bench_totals import print_totals as show
+
+        n = args.n or 100_000
+    urls = _database_urls(args)
+    result = measure(n, urls)
+    print(json.dumps(result)) if args.json else show(result)
+    if "postgres" not in urls and not args.json:
+        print("  postgres: skipped (give --pg URL or set POS_BENCH_PG_URL)")
+    return 0
 
 
 def register(sub) -> None:
@@ -166,9 +156,14 @@ def register(sub) -> None:
         "bench", help="benchmarks, reported as ratios against a baseline run side by side"
     )
     p.add_argument("target", choices=["engine", "ledger", "totals"], help="what to measure")
-    p.add_argument("-n", type=int, default=20000, help="iterations (default 20000)")
+    p.add_argument(
+        "-n",
+        type=int,
+        default=None,
+        help="size: engine iterations (20000), ledger settlements (300), totals rows (100000)",
+    )
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p.add_argument(
-        "--pg", metavar="URL", help="ledger: also measure this PostgreSQL (a pos_bench schema)"
+        "--pg", metavar="URL", help="ledger/totals: also measure this PostgreSQL (a scratch schema)"
     )
     p.set_defaults(func=run)

@@ -26,6 +26,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
+from engine.models import SETLINFO_MONEY_FIELDS
 from pos.store.types import Fixed, Instant, Money
 
 
@@ -234,28 +235,8 @@ class FeeLine(AppendOnly, HospitalBase):
     pric_uplmt_amt: Mapped[Decimal | None] = mapped_column(Fixed(6), nullable=True)
 
 
-# setlinfo amounts kept on every settlement row, in wire order.
-SETTLEMENT_MONEY = (
-    "medfee_sumamt",
-    "fulamt_ownpay_amt",
-    "overlmt_selfpay",
-    "preselfpay_amt",
-    "inscp_scp_amt",
-    "act_pay_dedc",
-    "hifp_pay",
-    "cvlserv_pay",
-    "hifes_pay",
-    "hifmi_pay",
-    "hifob_pay",
-    "maf_pay",
-    "oth_pay",
-    "fund_pay_sumamt",
-    "psn_part_amt",
-    "acct_pay",
-    "acct_mulaid_pay",
-    "psn_cash_pay",
-    "hosp_part_amt",
-)
+# setlinfo amounts kept on every settlement row, in wire order (balc is a balance, not negated).
+SETTLEMENT_MONEY = tuple(f for f in SETLINFO_MONEY_FIELDS if f != "balc")
 
 
 class Settlement(AppendOnly, HospitalBase):
