@@ -1,0 +1,266 @@
+"""Plain-text receipts: 门诊收费票据 and 医保结算单 (with 其中：个人账户共济支出), and a file printer.
+
+Widths are terminal cells (rich.cells.cell_len), never len(), so a CJK label and an ASCII amount
+line up on a thermal printer and in the preview. The layout follows reference §5.1/§5.2.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from decimal import Decimal
+from pathlib import Path
+
+from rich.cells import cell_len
+
+from engine.codes import ChrgitmLv, Insutype, MedChrgitmType, MedType, PsnType
+from engine.money import yuan
+from pos import i18n
+from pos.config import PrinterSettings
+from pos.i18n import gend_code
+from pos.ui_bridge import SessionView, SettledView
+
+WIDTH = 44
+TRAINING_MARK = "培训模式 TRAINING — 非正式票据"
+
+
+def pad(text: str, width: int) -> str:
+    """Left-aligned text padded to `width` cells (cut at a cell boundary if too long)."""
+    return fit(text, width) + " " * max(0, width - cell_len(fit(text, width)))
+
+
+def fit(text: str, width: int) -> str:
+    if cell_len(text) <= width:
+        return text
+    out = ""
+    for ch in text:
+        if cell_len(out + ch) > width - 1:
+            break
+        out += ch
+    return out + "…"
+
+
+def rpad(text: str, width: int) -> str:
+    """Right-aligned to `width` cells."""
+    text = fit(text, width)
+    return " " * max(0, width - cell_len(text)) + text
+
+
+def center(text: str, width: int = WIDTH) -> str:
+    gap = max(0, width - cell_len(text))
+    return " " * (gap // 2) + text
+
+
+def kv(label: str, value: str, width: int = WIDTH) -> str:
+    """`label ........ value` filling exactly `width` cells; too long: value on its own line."""
+    space = width - cell_len(label) - cell_len(value)
+    if space < 1:
+        return fit(label, width) + "\n" + rpad(value, width)
+    return label + " " * space + value
+
+
+def wrap_cells(text: str, width: int = WIDTH) -> list[str]:
+    """Break a sentence into lines of at most `width` cells (CJK-aware; spaces preferred for Latin)."""
+    lines: list[str] = []
+    current = ""
+    for word in _tokens(text):
+        if cell_len(current + word) <= width:
+            current += word
+            continue
+        if current.strip():
+            lines.append(current.rstrip())
+        current = word.lstrip()
+        while cell_len(current) > width:  # a single token wider than the paper
+            head = fit(current, width + 1).removesuffix("…")
+            lines.append(head)
+            current = current[len(head) :]
+    if current.strip():
+        lines.append(current.rstrip())
+    return lines
+
+
+def _tokens(text: str) -> list[str]:
+    """CJK characters one by one; Latin words with their leading space."""
+    out: list[str] = []
+    word = ""
+    for ch in text:
+        if cell_len(ch) == 2:
+            if word:
+                out.append(word)
+                word = ""
+            out.append(ch)
+        elif ch == " ":
+            if word:
+                out.append(word)
+            word = " "
+        else:
+            word += ch
+    if word:
+        out.append(word)
+    return out
+
+
+def rule(ch: str = "-", width: int = WIDTH) -> str:
+    return ch * width
+
+
+def _money(value: Decimal) -> str:
+    return yuan(value)
+
+
+def _label(code_enum, code: str) -> str:
+    try:
+        return code_enum(code).label(i18n.get_lang())
+    except ValueError:
+        return code
+
+
+def render_receipt(done: SettledView, session: SessionView, *, training: bool = False) -> str:
+    """门诊收费票据: header, charge categories, 其他信息 block, tenders, footer."""
+    t = i18n.t
+    s = done.split
+    p = done.patient
+    out: list[str] = []
+    if training:
+        out.append(center(TRAINING_MARK))
+    out.append(center(session.institution_name))
+    out.append(center(t("receipt.title")))
+    out.append(rule("="))
+    out.append(kv(t("receipt.no"), done.receipt_no))
+    out.append(kv(t("receipt.date"), done.setl_time.strftime("%Y-%m-%d %H:%M:%S")))
+    out.append(kv(t("receipt.payer"), p.name_masked))
+    out.append(kv(t("receipt.payer_id"), p.certno_masked))
+    out.append(rule())
+    # charge items by category, in the 票据 order (01..14)
+    by_cat: dict[str, Decimal] = defaultdict(Decimal)
+    for line in done.lines:
+        by_cat[line.category] += line.amount
+    out.append(pad(t("receipt.item"), WIDTH - 12) + rpad(t("receipt.amount"), 12))
+    for code in sorted(by_cat):
+        out.append(kv(_label(MedChrgitmType, code), _money(by_cat[code])))
+    out.append(rule())
+    out.append(kv(t("receipt.total"), _money(s.amount("medfee_sumamt"))))
+    out.append(rule())
+    out.append(t("receipt.other_info"))
+    out.append(kv(t("receipt.serial"), done.setl_id))
+    out.append(kv(t("receipt.med_type"), _label(MedType, done.med_type)))
+    out.append(kv(t("receipt.insutype"), _label(Insutype, p.insutype)))
+    out.append(kv(t("receipt.psn_no"), p.psn_no))
+    out.append(kv(t("receipt.gend_age"), f"{t('gend.' + gend_code(p.gend))} {p.age}"))
+    other = s.amount("fund_pay_sumamt") - s.amount("hifp_pay")
+    out.append(kv(t("receipt.hifp"), _money(s.amount("hifp_pay"))))
+    out.append(kv(t("receipt.other_pay"), _money(other)))
+    out.append(kv(t("receipt.acct"), _money(s.amount("acct_pay"))))
+    out.append(kv(t("receipt.cash"), _money(s.amount("psn_cash_pay"))))
+    selfpay = s.amount("preselfpay_amt") + s.amount("overlmt_selfpay")
+    out.append(kv(t("receipt.self_pay"), _money(selfpay)))
+    out.append(kv(t("receipt.own_pay"), _money(s.amount("fulamt_ownpay_amt"))))
+    out.append(rule())
+    for tender in done.tenders:
+        out.append(kv(t("tender.method." + tender.method), _money(tender.amount)))
+        if tender.received is not None and tender.received != tender.amount:
+            out.append(kv("  " + t("tender.received"), _money(tender.received)))
+    out.append(kv(t("tender.change"), _money(done.change)))
+    out.append(rule())
+    out.append(kv(t("receipt.payee"), f"{session.cashier_no} {session.cashier_name}"))
+    out.append(kv(t("receipt.station"), session.station_name))
+    if training:
+        out.append(center(TRAINING_MARK))
+    return "\n".join(out) + "\n"
+
+
+def render_slip(done: SettledView, session: SessionView, *, training: bool = False) -> str:
+    """医保结算单 / 基金结算清单 (§5.2), with 其中：个人账户共济支出."""
+    t = i18n.t
+    s = done.split
+    p = done.patient
+    out: list[str] = []
+    if training:
+        out.append(center(TRAINING_MARK))
+    out.append(center(t("slip.title")))
+    out.append(center(t("slip.unit")))
+    out.append(rule("="))
+    out.append(t("slip.sec_institution"))
+    out.append(kv(t("slip.institution"), session.institution_name))
+    out.append(kv(t("slip.institution_code"), session.institution_code))
+    out.append(kv(t("slip.setl_id"), done.setl_id))
+    out.append(t("slip.sec_person"))
+    out.append(kv(t("slip.name"), p.name_masked))
+    out.append(kv(t("slip.certno"), p.certno_masked))
+    out.append(kv(t("slip.psn_type"), _label(PsnType, p.psn_type)))
+    out.append(kv(t("slip.insutype"), _label(Insutype, p.insutype)))
+    out.append(kv(t("slip.insuplc"), p.region_name or p.insuplc_admdvs))
+    out.append(kv(t("slip.med_type"), _label(MedType, done.med_type)))
+    out.append(kv(t("slip.setl_time"), done.setl_time.strftime("%Y-%m-%d %H:%M:%S")))
+    out.append(t("slip.sec_fees"))
+    by_lv: dict[str, Decimal] = defaultdict(Decimal)
+    for line in done.lines:
+        by_lv[line.lv] += line.amount
+    for code in sorted(by_lv):
+        out.append(kv("  " + _label(ChrgitmLv, code), _money(by_lv[code])))
+    out.append(kv(t("slip.fulamt"), _money(s.amount("fulamt_ownpay_amt"))))
+    out.append(kv(t("slip.overlmt"), _money(s.amount("overlmt_selfpay"))))
+    out.append(kv(t("slip.preselfpay"), _money(s.amount("preselfpay_amt"))))
+    out.append(kv(t("slip.inscp"), _money(s.amount("inscp_scp_amt"))))
+    out.append(kv(t("slip.of_which_dedc"), _money(s.amount("act_pay_dedc"))))
+    out.append(kv(t("slip.medfee"), _money(s.amount("medfee_sumamt"))))
+    out.append(t("slip.sec_fund"))
+    out.append(kv(t("setl.hifp_pay"), _money(s.amount("hifp_pay"))))
+    for name in ("hifob_pay", "hifmi_pay", "cvlserv_pay", "hifes_pay", "maf_pay", "oth_pay"):
+        if s.amount(name):
+            out.append(kv(t("setl." + name), _money(s.amount(name))))
+    out.append(t("slip.sec_settle"))
+    out.append(kv(t("slip.fund_total"), _money(s.amount("fund_pay_sumamt"))))
+    out.append(kv(t("slip.psn_part"), _money(s.amount("psn_part_amt"))))
+    out.append(kv(t("slip.of_which_cash"), _money(s.amount("psn_cash_pay"))))
+    out.append(kv(t("slip.of_which_acct"), _money(s.amount("acct_pay"))))
+    out.append(kv(t("slip.of_which_mulaid"), _money(s.amount("acct_mulaid_pay"))))
+    for giver, amount in done.mulaid_detail:
+        out.append(kv("      " + giver, _money(amount)))
+    out.append(kv(t("slip.other_pay"), _money(s.amount("hosp_part_amt"))))
+    out.append(kv(t("slip.balc"), _money(s.amount("balc"))))
+    out.append(rule())
+    sentence = t(
+        "slip.sentence",
+        total=_money(s.amount("medfee_sumamt")),
+        fund=_money(s.amount("fund_pay_sumamt")),
+        acct=_money(s.amount("acct_pay")),
+        cash=_money(s.amount("psn_cash_pay")),
+    )
+    out.extend(wrap_cells(sentence))
+    out.append(kv(t("slip.operator"), f"{session.cashier_no} {session.cashier_name}"))
+    out.append(t("slip.signature"))
+    if training:
+        out.append(center(TRAINING_MARK))
+    return "\n".join(out) + "\n"
+
+
+def render_all(done: SettledView, session: SessionView, *, training: bool = False) -> str:
+    return (
+        render_receipt(done, session, training=training)
+        + "\n"
+        + render_slip(done, session, training=training)
+    )
+
+
+class PrintError(Exception):
+    def __init__(self, message_zh: str, message_en: str) -> None:
+        super().__init__(message_en)
+        self.code = "PRINT_FAILED"
+        self.message_zh = message_zh
+        self.message_en = message_en
+
+
+def print_text(printer: PrinterSettings, name: str, text: str) -> Path | None:
+    """Write `text` to the file printer (<target>/<name>.txt). None when printing is off."""
+    if not printer.enabled:
+        return None
+    safe = "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in name) or "receipt"
+    try:
+        printer.path.mkdir(parents=True, exist_ok=True)
+        out = printer.path / f"{safe}.txt"
+        out.write_text(text, encoding=printer.encoding)
+    except OSError as exc:
+        raise PrintError(
+            f"打印失败：{exc.strerror or exc}", f"Printing failed: {exc.strerror or exc}"
+        ) from None
+    return out

@@ -1,0 +1,795 @@
+"""The cashier's main screen: scan → patient → visit and bill → pre-settle → co-pay → tender → receipt.
+
+Workers await backend calls on the app's backend thread and post messages; the handlers below own
+every state change. Every failure becomes one line in the status area.
+"""
+
+from __future__ import annotations
+
+import time
+import unicodedata
+from dataclasses import replace
+from decimal import Decimal
+from typing import ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Footer, Input, Label, OptionList, Static
+from textual.widgets.option_list import Option
+
+from engine.codes import MdtrtCertType, MedType
+from engine.money import yuan
+from pos.i18n import get_lang, t
+from pos.ui_bridge import (
+    BillState,
+    CatalogItem,
+    PatientView,
+    SettledView,
+    SplitView,
+    Tender,
+    VisitView,
+    error_text,
+)
+from screens.common import StatusLine, TranslatedBindings, key
+from screens.widgets import (
+    BillTable,
+    MessageLog,
+    PatientPanel,
+    SplitPanel,
+    WhyPanel,
+    code_label,
+    patient_brief,
+)
+
+MAX_SCAN = 64
+MAX_ITEM_TEXT = 40
+
+
+def clean_scan(text: str) -> str | None:
+    """The scanned/keyed text, or None if it holds control characters or is too long."""
+    text = text.strip()
+    if len(text) > MAX_SCAN:
+        return None
+    if any(unicodedata.category(ch).startswith("C") for ch in text):
+        return None
+    return text
+
+
+def cert_kind(text: str) -> str:
+    """What the cashier scanned, as an mdtrt_cert_type guess: 02 身份证, 03 社保卡, 01 e-voucher."""
+    if len(text) == 18 and text[:17].isascii() and text[:17].isdigit():
+        return "02"
+    if len(text) == 9 and text[0].isalpha() and text[1:].isdigit():
+        return "03"
+    return "01"
+
+
+class Identified(Message):
+    def __init__(self, patient: PatientView, cert_type: str) -> None:
+        super().__init__()
+        self.patient = patient
+        self.cert_type = cert_type
+
+
+class VisitLoaded(Message):
+    def __init__(self, visit: VisitView, keep: str | None = None, note: str | None = None) -> None:
+        super().__init__()
+        self.visit = visit
+        self.keep = keep
+        self.note = note
+
+
+class SplitReady(Message):
+    def __init__(self, split: SplitView, then_tender: bool = False, prompt: bool = True) -> None:
+        super().__init__()
+        self.split = split
+        self.then_tender = then_tender
+        self.prompt = prompt
+
+
+class SettledMsg(Message):
+    def __init__(self, done: SettledView) -> None:
+        super().__init__()
+        self.done = done
+
+
+class Reversed(Message):
+    def __init__(self, calls: list[str]) -> None:
+        super().__init__()
+        self.calls = calls
+
+
+class Failed(Message):
+    def __init__(self, step: str, text: str) -> None:
+        super().__init__()
+        self.step = step
+        self.text = text
+
+
+class CashierScreen(TranslatedBindings, Screen[None]):
+    CSS_PATH = "cashier.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        key("f2", "read_card", "key.read_card", id="read-card"),
+        key("f3", "med_type", "key.med_type", id="med-type"),
+        key("f4", "add_item", "key.add_item", id="add-item"),
+        key("f5", "presettle", "key.presettle", id="presettle"),
+        key("f6", "copay", "key.copay", id="copay"),
+        key("f7", "quantity", "key.quantity", id="edit-quantity", show=False),
+        key("delete", "remove_line", "key.remove", id="remove-line", show=False),
+        key("f8", "tender", "key.tender", id="tender"),
+        key("f9", "toggle_log", "key.log", id="message-log"),
+        key("f10", "next_patient", "key.next", id="next-patient"),
+        key("f11", "toggle_acct", "key.acct", id="toggle-account", show=False),
+        key("f12", "reverse_lost", "key.reverse", id="reverse-lost", show=False),
+        key("escape", "back", "key.back", id="back", show=False),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._translate_bindings()
+        self.state = BillState()
+        self._cert_type = "01"
+        self._catalog: list[CatalogItem] = []
+        self._busy: str | None = None
+        self._settling = False
+        self._split_stale = True
+        self._discard_armed = False
+        # Latency probes (ms) for the benchmark: key handled → result painted.
+        self.timings: dict[str, list[float]] = {"scan": [], "presettle": []}
+        self._t0: dict[str, float] = {}
+
+    def _mark(self, what: str) -> None:
+        self._t0[what] = time.perf_counter()
+
+    def _painted(self, what: str) -> None:
+        start = self._t0.pop(what, None)
+        if start is not None:
+            self.call_after_refresh(
+                lambda: self.timings[what].append((time.perf_counter() - start) * 1000)
+            )
+
+    # ------------------------------------------------------------------ layout
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="topbar"):
+            yield Static(self._topbar_text(), id="session-info")
+            yield Static(t("app.training_mark"), id="watermark")
+        with Horizontal(id="scan-row"):
+            yield Label(t("scan.label"), id="scan-label")
+            yield Input(placeholder=t("scan.placeholder"), id="scan", max_length=MAX_SCAN * 4)
+        with Horizontal(id="body"):
+            yield PatientPanel(id="patient")
+            with Vertical(id="bill"):
+                yield Static("", id="patient-brief")
+                yield Static("", id="visit-info")
+                yield BillTable(id="bill-table")
+                with Horizontal(id="item-row"):
+                    yield Label(t("bill.add_label"), id="item-label")
+                    yield Input(placeholder=t("bill.add_placeholder"), id="item-entry")
+                yield OptionList(id="suggestions")
+                yield Static("", id="bill-total")
+            with VerticalScroll(id="right"):
+                yield SplitPanel(id="split")
+                yield WhyPanel(id="why")
+        yield MessageLog(id="msglog", wrap=True, markup=False, max_lines=400)
+        yield StatusLine(t("status.scan_ready"), id="status")
+        yield Footer(compact=True)
+
+    def _topbar_text(self) -> str:
+        s = self.app.session
+        now = self.app.clock().strftime("%Y-%m-%d %H:%M")
+        if s is None:
+            return t("app.title")
+        return t(
+            "top.info",
+            inst=s.institution_name,
+            station=s.station_name,
+            cashier=f"{s.cashier_no} {s.cashier_name}",
+            now=now,
+        )
+
+    def on_mount(self) -> None:
+        for inp in self.query(Input):
+            inp.cursor_blink = self.app.settings.cursor_blink
+        self.query_one("#msglog").display = False
+        self.query_one("#suggestions").display = False
+        self._refresh_total()
+        self.query_one("#scan", Input).focus()
+        self.load_catalog()
+        if self.app.settings.show_clock:
+            self.set_interval(30, self._tick)
+
+    def _tick(self) -> None:
+        self.query_one("#session-info", Static).update(self._topbar_text())
+
+    @property
+    def status(self) -> StatusLine:
+        return self.query_one(StatusLine)
+
+    def _refresh_total(self) -> None:
+        visit = self.state.visit
+        total = visit.total if visit else Decimal("0.00")
+        n = len(visit.lines) if visit else 0
+        self.query_one("#bill-total", Static).update(t("bill.total", n=n, total=yuan(total)))
+        info = ""
+        if visit is not None:
+            info = t("bill.visit", med=code_label(MedType, visit.med_type), mdtrt=visit.mdtrt_id)
+        self.query_one("#visit-info", Static).update(info)
+
+    def _refresh_log(self) -> None:
+        log = self.query_one(MessageLog)
+        if log.display:
+            log.show_exchanges(list(self.app.backend.exchanges()))
+
+    # ------------------------------------------------------------------ workers
+
+    @work(group="catalog", exclusive=True)
+    async def load_catalog(self) -> None:
+        try:
+            self._catalog = list(await self.app.call(self.app.backend.catalog))
+        except Exception as exc:
+            self.post_message(Failed("catalog", error_text(exc)))
+
+    @work(group="backend")
+    async def run_identify(self, text: str) -> None:
+        backend = self.app.backend
+        try:
+            patient = await self.app.call(backend.identify, text)
+        except Exception as exc:
+            self.post_message(Failed("identify", error_text(exc)))
+            return
+        self.post_message(Identified(patient, cert_kind(text)))
+
+    @work(group="backend")
+    async def run_open_visit(self, med_type: str) -> None:
+        try:
+            visit = await self.app.call(self.app.backend.open_visit, med_type)
+        except Exception as exc:
+            self.post_message(Failed("visit", error_text(exc)))
+            return
+        self.post_message(VisitLoaded(visit, note=t("status.visit_opened", n=len(visit.lines))))
+
+    @work(group="backend")
+    async def run_bill_change(self, op: str, *args) -> None:
+        backend = self.app.backend
+        fn = {"add": backend.add_line, "remove": backend.remove_line, "qty": backend.set_quantity}[
+            op
+        ]
+        try:
+            visit = await self.app.call(fn, *args)
+        except Exception as exc:
+            self.post_message(Failed("bill", error_text(exc)))
+            return
+        keep = args[0] if op == "qty" else None
+        if op == "add":
+            keep = visit.lines[-1].line_id if visit.lines else None
+        self.post_message(VisitLoaded(visit, keep=keep, note=t("status.bill_" + op)))
+
+    @work(group="backend")
+    async def run_presettle(self, then_tender: bool = False, prompt: bool = True) -> None:
+        st = self.state
+        givers = list(st.chosen_givers) if st.copay_decided else None
+        try:
+            split = await self.app.call(
+                self.app.backend.presettle, st.acct_used, givers, st.proof_checked
+            )
+        except Exception as exc:
+            self.post_message(Failed("presettle", error_text(exc)))
+            return
+        self.post_message(SplitReady(split, then_tender=then_tender, prompt=prompt))
+
+    @work(group="settle")
+    async def run_settle(self, tenders: list[Tender]) -> None:
+        try:
+            done = await self.app.call(self.app.backend.settle, tenders)
+        except Exception as exc:
+            self.post_message(Failed("settle", error_text(exc)))
+            return
+        self.post_message(SettledMsg(done))
+
+    @work(group="backend")
+    async def run_reverse(self) -> None:
+        try:
+            done = await self.app.call(self.app.backend.reverse_lost)
+        except Exception as exc:
+            self.post_message(Failed("reverse", error_text(exc)))
+            return
+        self.post_message(Reversed(done))
+
+    def _start(self, what: str) -> bool:
+        if self._busy is not None:
+            self.status.show(t("status.busy"), "busy")
+            return False
+        self._busy = what
+        self.status.show(t("status.working." + what), "busy")
+        return True
+
+    def _done(self) -> None:
+        self._busy = None
+
+    # ------------------------------------------------------------------ handlers (own the state)
+
+    @on(Failed)
+    def _failed(self, msg: Failed) -> None:
+        self._done()
+        if msg.step == "settle":
+            self._settling = False
+        self.status.show(msg.text, "error")
+        self._refresh_log()
+        if msg.step == "identify":
+            scan = self.query_one("#scan", Input)
+            scan.value = ""
+            scan.focus()
+
+    @on(Reversed)
+    def _reversed(self, msg: Reversed) -> None:
+        self._done()
+        self._refresh_log()
+        self.status.show(t("status.reversed", calls="，".join(msg.calls)), "ok")
+
+    @on(Identified)
+    def _identified(self, msg: Identified) -> None:
+        self._done()
+        self.state = BillState(patient=msg.patient)
+        self._cert_type = msg.cert_type
+        self._split_stale = True
+        self.query_one(PatientPanel).show_patient(
+            msg.patient, msg.patient.cert_type or msg.cert_type
+        )
+        self._painted("scan")
+        self.query_one("#patient-brief", Static).update(patient_brief(msg.patient))
+        self.query_one(SplitPanel).show_none()
+        self.query_one(WhyPanel).show_trace(())
+        self.query_one(BillTable).clear()
+        scan = self.query_one("#scan", Input)
+        scan.value = ""
+        via = code_label(MdtrtCertType, msg.patient.cert_type or msg.cert_type)
+        self.status.show(t("status.identified", name=msg.patient.name_masked, via=via), "ok")
+        self._refresh_log()
+        session = self.app.session
+        med = "41" if session is not None and session.is_pharmacy else "11"
+        if self._start("visit"):
+            self.run_open_visit(med)
+
+    @on(VisitLoaded)
+    def _visit_loaded(self, msg: VisitLoaded) -> None:
+        self._done()
+        self.state.visit = msg.visit
+        self.state.split = None
+        self._split_stale = True
+        self.query_one(BillTable).show_lines(msg.visit.lines, keep=msg.keep)
+        self.query_one(SplitPanel).show_none(t("split.stale"))
+        self.query_one(WhyPanel).show_trace(())
+        self._refresh_total()
+        self._refresh_log()
+        if msg.note:
+            self.status.show(msg.note, "ok")
+        if not self.query_one("#item-entry", Input).has_focus:
+            self.query_one(BillTable).focus()
+
+    @on(SplitReady)
+    def _split_ready(self, msg: SplitReady) -> None:
+        self._done()
+        self.state.split = msg.split
+        self._split_stale = False
+        self._show_split(msg.split)
+        self._painted("presettle")
+        self._refresh_log()
+        self.status.show(
+            t(
+                "status.presettled",
+                hifp=yuan(msg.split.amount("hifp_pay")),
+                cash=yuan(msg.split.amount("psn_cash_pay")),
+            ),
+            "ok",
+        )
+        if (
+            msg.prompt
+            and not self.state.copay_decided
+            and msg.split.options
+            and msg.split.amount("psn_cash_pay") > 0
+        ):
+            self.action_copay(then_tender=msg.then_tender)
+            return
+        if msg.then_tender:
+            self._open_tender()
+
+    def _show_split(self, split: SplitView, settled: bool = False) -> None:
+        panel = self.query_one(SplitPanel)
+        width = max(10, panel.size.width - 4) if panel.size.width else 34
+        panel.show_split(split, settled=settled, width=width)
+        self.query_one(WhyPanel).show_trace(split.trace)
+
+    @on(SettledMsg)
+    def _settled(self, msg: SettledMsg) -> None:
+        self._done()
+        self._settling = False
+        prev = self.state.split
+        split = msg.done.split
+        if prev is not None:  # the stored amounts, with the pre-settlement's "why" and givers
+            split = replace(split, trace=prev.trace, options=prev.options, acct_used=prev.acct_used)
+        self.state.settled = msg.done
+        self.state.split = split
+        self._show_split(split, settled=True)
+        self._refresh_log()
+        note = "status.settled_again" if msg.done.already else "status.settled"
+        self.status.show(
+            t(
+                note,
+                setl_id=msg.done.setl_id,
+                receipt=msg.done.receipt_no,
+                change=yuan(msg.done.change),
+            ),
+            "ok",
+        )
+        self._open_receipt()
+
+    # ------------------------------------------------------------------ inputs
+
+    @on(Input.Submitted, "#scan")
+    def _scan_submitted(self, event: Input.Submitted) -> None:
+        text = clean_scan(event.value)
+        if text is None:
+            event.input.value = ""
+            self.status.show(t("scan.bad_input"), "error")
+            return
+        if not text:
+            self.status.show(t("scan.empty"), "error")
+            return
+        self._mark("scan")
+        self._identify(text)
+
+    def _identify(self, text: str) -> None:
+        st = self.state
+        if (
+            st.visit is not None
+            and st.visit.lines
+            and st.settled is None
+            and st.patient is not None
+        ):
+            self.status.show(t("status.finish_first"), "error")
+            return
+        if self._start("identify"):
+            self.run_identify(text)
+
+    @on(Input.Changed, "#item-entry")
+    def _item_changed(self, event: Input.Changed) -> None:
+        self._suggest(event.value)
+
+    def _matches(self, text: str) -> list[CatalogItem]:
+        text = text.strip().lower()
+        if not text:
+            return []
+        hits = []
+        for item in self._catalog:
+            hay = (item.code.lower(), item.name.lower(), getattr(item, "pinyin", "").lower())
+            if any(text in h for h in hay if h):
+                hits.append(item)
+        hits.sort(
+            key=lambda i: (not i.code.lower().startswith(text), not i.name.lower().startswith(text))
+        )
+        return hits
+
+    def _suggest(self, value: str) -> None:
+        options = self.query_one("#suggestions", OptionList)
+        name, _ = split_qty(value)
+        hits = self._matches(name)[:6]
+        options.clear_options()
+        for item in hits:
+            lv = {"01": t("lv.a"), "02": t("lv.b"), "03": t("lv.c")}.get(item.lv, "?")
+            options.add_option(
+                Option(f"{lv} {item.code}  {item.name}  {yuan(item.price)}", id=item.code)
+            )
+        options.display = bool(hits)
+
+    @on(Input.Submitted, "#item-entry")
+    def _item_submitted(self, event: Input.Submitted) -> None:
+        value = event.value
+        if len(value) > MAX_ITEM_TEXT or clean_scan(value) is None:
+            event.input.value = ""
+            self.status.show(t("bill.bad_item_text"), "error")
+            return
+        name, qty = split_qty(value)
+        if qty is None:
+            self.status.show(t("bill.bad_qty"), "error")
+            return
+        hits = self._matches(name)
+        exact = [
+            i for i in hits if i.code.lower() == name.strip().lower() or i.name == name.strip()
+        ]
+        if exact:
+            hits = exact[:1]
+        if not name.strip():
+            self.status.show(t("bill.need_item"), "error")
+            return
+        if not hits:
+            self.status.show(t("bill.not_found", text=name.strip()), "error")
+            return
+        if len(hits) > 1:
+            self.status.show(t("bill.ambiguous", n=len(hits)), "error")
+            self.query_one("#suggestions", OptionList).focus()
+            return
+        self._add(hits[0].code, qty)
+        event.input.value = ""
+
+    @on(OptionList.OptionSelected, "#suggestions")
+    def _suggestion_picked(self, event: OptionList.OptionSelected) -> None:
+        entry = self.query_one("#item-entry", Input)
+        _, qty = split_qty(entry.value)
+        self._add(event.option.id or "", qty or Decimal(1))
+        entry.value = ""
+        entry.focus()
+
+    def _add(self, code: str, qty: Decimal) -> None:
+        if not self._need_visit():
+            return
+        if self._start("bill"):
+            self.run_bill_change("add", code, qty)
+
+    def _need_visit(self) -> bool:
+        if self.state.patient is None or self.state.visit is None:
+            self.status.show(t("status.need_patient"), "error")
+            return False
+        if self.state.settled is not None:
+            self.status.show(t("status.already_settled"), "error")
+            return False
+        return True
+
+    # ------------------------------------------------------------------ actions
+
+    def action_read_card(self) -> None:
+        from screens.card_reader import CardReaderModal
+
+        def picked(scan: str | None) -> None:
+            if scan:
+                self._identify(scan)
+
+        self.app.push_screen(CardReaderModal(list(self.app.backend.virtual_cards())), picked)
+
+    def action_med_type(self) -> None:
+        if self.state.patient is None:
+            self.status.show(t("status.need_patient"), "error")
+            return
+        if self.state.settled is not None:
+            self.status.show(t("status.already_settled"), "error")
+            return
+        from screens.modals import MedTypeModal
+
+        current = self.state.visit.med_type if self.state.visit else "11"
+
+        def chosen(code: str | None) -> None:
+            if code and code != current and self._start("visit"):
+                self.run_open_visit(code)
+
+        self.app.push_screen(MedTypeModal(list(self.app.backend.med_types()), current), chosen)
+
+    def action_add_item(self) -> None:
+        if not self._need_visit():
+            return
+        entry = self.query_one("#item-entry", Input)
+        entry.focus()
+        self._suggest(entry.value)
+
+    def action_quantity(self) -> None:
+        if not self._need_visit():
+            return
+        table = self.query_one(BillTable)
+        line_id = table.current_line_id()
+        line = (
+            next((x for x in self.state.visit.lines if x.line_id == line_id), None)
+            if self.state.visit
+            else None
+        )
+        if line is None:
+            self.status.show(t("bill.no_line"), "error")
+            return
+        from screens.modals import QuantityModal
+
+        def chosen(qty: Decimal | None) -> None:
+            if qty is not None and self._start("bill"):
+                self.run_bill_change("qty", line.line_id, qty)
+
+        self.app.push_screen(QuantityModal(line), chosen)
+
+    def action_remove_line(self) -> None:
+        if isinstance(self.focused, Input):
+            return
+        if not self._need_visit():
+            return
+        line_id = self.query_one(BillTable).current_line_id()
+        if line_id is None:
+            self.status.show(t("bill.no_line"), "error")
+            return
+        if self._start("bill"):
+            self.run_bill_change("remove", line_id)
+
+    def action_presettle(self) -> None:
+        if not self._need_visit():
+            return
+        if not self.state.visit.lines:
+            self.status.show(t("bill.empty"), "error")
+            return
+        if self._start("presettle"):
+            self._mark("presettle")
+            self.run_presettle()
+
+    def action_toggle_acct(self) -> None:
+        if not self._need_visit():
+            return
+        self.state.acct_used = not self.state.acct_used
+        self.status.show(t("status.acct_on" if self.state.acct_used else "status.acct_off"), "ok")
+        if self.state.split is not None and self._start("presettle"):
+            self.run_presettle(prompt=False)
+
+    def action_copay(self, then_tender: bool = False) -> None:
+        if self.state.settled is not None:
+            self.status.show(t("status.already_settled"), "error")
+            return
+        split = self.state.split
+        if split is None or self._split_stale:
+            self.status.show(t("status.presettle_first"), "error")
+            return
+        if not split.options:
+            self.status.show(t("copay.none"), "error")
+            return
+        from screens.copay import CopayChoice, CopayModal
+
+        session = self.app.session
+        need_proof = bool(session and session.proof_at_counter)
+
+        def chosen(choice: CopayChoice | None) -> None:
+            if choice is None:  # Esc: back, nothing changes
+                self.status.show(t("copay.unchanged"), "info")
+                return
+            self.state.copay_decided = True
+            self.state.chosen_givers = list(choice.givers)
+            self.state.proof_checked = choice.proof_checked
+            if self._start("presettle"):
+                self.run_presettle(then_tender=then_tender, prompt=False)
+
+        self.app.push_screen(CopayModal(split, need_proof, self.state.proof_checked), chosen)
+
+    def action_tender(self) -> None:
+        st = self.state
+        if st.settled is not None:
+            self._open_receipt()
+            self.status.show(t("status.already_settled"), "info")
+            return
+        if self._settling:
+            self.status.show(t("status.settling"), "busy")
+            return
+        if not self._need_visit():
+            return
+        if not st.visit.lines:
+            self.status.show(t("bill.empty"), "error")
+            return
+        if st.split is None or self._split_stale:
+            if self._start("presettle"):
+                self.run_presettle(then_tender=True)
+            return
+        self._open_tender()
+
+    def _open_tender(self) -> None:
+        from screens.tender import TenderModal
+
+        split = self.state.split
+        if split is None:
+            return
+
+        def tendered(tenders: list[Tender] | None) -> None:
+            if tenders is None:
+                self.status.show(t("tender.cancelled"), "info")
+                return
+            if self._settling or self.state.settled is not None:
+                return
+            if self._start("settle"):
+                self._settling = True
+                self.run_settle(tenders)
+
+        self.app.push_screen(TenderModal(split.amount("psn_cash_pay")), tendered)
+
+    def _open_receipt(self) -> None:
+        done = self.state.settled
+        if done is None or self.app.session is None:
+            return
+        from screens.receipt_preview import ReceiptModal
+
+        self.app.push_screen(ReceiptModal(done))
+
+    def action_reverse_lost(self) -> None:
+        """F12 冲正: a 2207 whose answer was lost is reversed (2601) before settling again."""
+        if self.state.patient is None:
+            self.status.show(t("status.need_patient"), "error")
+            return
+        if self._start("reverse"):
+            self.run_reverse()
+
+    def action_toggle_log(self) -> None:
+        log = self.query_one(MessageLog)
+        log.display = not log.display
+        self.call_after_refresh(self._refresh_log)  # once it has its width, so lines wrap to it
+
+    def action_next_patient(self) -> None:
+        st = self.state
+        if (
+            st.visit is not None
+            and st.visit.lines
+            and st.settled is None
+            and not self._discard_armed
+        ):
+            self._discard_armed = True
+            self.status.show(t("status.discard_confirm"), "error")
+            return
+        if self._busy is not None:
+            self.status.show(t("status.busy"), "busy")
+            return
+        self._discard_armed = False
+        self.reset_bill()
+
+    @work(group="backend")
+    async def reset_bill(self) -> None:
+        try:
+            await self.app.call(self.app.backend.reset)
+        except Exception as exc:
+            self.post_message(Failed("reset", error_text(exc)))
+            return
+        self.state = BillState()
+        self._split_stale = True
+        self.query_one(PatientPanel).show_none()
+        self.query_one("#patient-brief", Static).update("")
+        self.query_one(BillTable).clear()
+        self.query_one(SplitPanel).show_none()
+        self.query_one(WhyPanel).show_trace(())
+        self._refresh_total()
+        scan = self.query_one("#scan", Input)
+        scan.value = ""
+        scan.focus()
+        self.status.show(t("status.next"), "ok")
+
+    def action_back(self) -> None:
+        focused = self.focused
+        if focused is not None and focused.id in ("item-entry", "suggestions"):
+            self.query_one("#suggestions").display = False
+            self.query_one(BillTable).focus()
+        elif self.query_one(MessageLog).display:
+            self.query_one(MessageLog).display = False
+        elif focused is not None and focused.id == "bill-table":
+            self.query_one("#scan", Input).focus()
+        self._discard_armed = False
+        self.status.show(t("status.back"), "info")
+
+    def on_key(self, event) -> None:
+        # Down from the item entry walks into the suggestions.
+        if event.key == "down" and self.focused is not None and self.focused.id == "item-entry":
+            options = self.query_one("#suggestions", OptionList)
+            if options.display and options.option_count:
+                options.focus()
+                options.highlighted = 0
+                event.stop()
+
+
+def split_qty(value: str) -> tuple[str, Decimal | None]:
+    """ "阿莫西林*3" -> ("阿莫西林", 3); no quantity -> 1; a bad one -> (name, None)."""
+    for sep in ("*", "×", " x "):
+        if sep in value:
+            name, _, qty = value.rpartition(sep)
+            try:
+                number = Decimal(qty.strip())
+            except ArithmeticError:
+                return name, None
+            if (
+                not number.is_finite()
+                or number <= 0
+                or number > 9999
+                or number != number.quantize(Decimal("0.0001"))
+            ):
+                return name, None
+            return name, number
+    return value, Decimal(1)
+
+
+__all__ = ["CashierScreen", "clean_scan", "get_lang"]

@@ -1,0 +1,48 @@
+"""Shared bits for screens: translated bindings and the status line."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from textual.binding import Binding
+from textual.widgets import Static
+
+from pos.i18n import t
+
+
+def key(
+    keys: str, action: str, desc: str, id: str, *, show: bool = True, priority: bool = False
+) -> Binding:
+    """A Binding whose description is a catalog key (translated when the node is created)."""
+    return Binding(keys, action, desc, show=show, id=id, priority=priority)
+
+
+class TranslatedBindings:
+    """Mixin: replace catalog-key descriptions (key.<name>) with the current language's text."""
+
+    def _translate_bindings(self) -> None:
+        bindings = self._bindings  # type: ignore[attr-defined]
+        bindings.key_to_bindings = {
+            k: [
+                replace(b, description=t(b.description)) if b.description.startswith("key.") else b
+                for b in group
+            ]
+            for k, group in bindings.key_to_bindings.items()
+        }
+
+
+class StatusLine(Static):
+    """One line of status; errors are red, never a traceback."""
+
+    DEFAULT_CSS = """
+    StatusLine { height: 1; padding: 0 1; background: $boost; color: $text; }
+    StatusLine.-error { color: $error; text-style: bold; }
+    StatusLine.-ok { color: $success; }
+    StatusLine.-busy { color: $warning; }
+    """
+
+    def show(self, text: str, kind: str = "info") -> None:
+        self.set_class(kind == "error", "-error")
+        self.set_class(kind == "ok", "-ok")
+        self.set_class(kind == "busy", "-busy")
+        self.update(text)

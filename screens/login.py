@@ -1,0 +1,136 @@
+"""Login: station (and so institution), cashier number, PIN. Wrong PINs answer clearly; the
+services rate-limit them."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import BindingType
+from textual.containers import Vertical
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Footer, Input, Label, Select, Static
+
+from pos.i18n import t
+from pos.ui_bridge import SessionView, StationView, error_text
+from screens.common import StatusLine, TranslatedBindings, key
+
+AUTO = "auto"  # the Select value for "the first window of the cashier's own institution"
+
+
+class LoginScreen(TranslatedBindings, Screen[None]):
+    class Ready(Message):
+        """The stations are loaded: the cashier can log in (benchmarks wait for this)."""
+
+    CSS_PATH = "login.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        key("enter", "submit", "key.login", id="login-submit", show=True)
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._translate_bindings()
+        self._stations: list[StationView] = []
+        self._busy = False
+
+    def compose(self) -> ComposeResult:
+        yield Static(t("app.training_mark"), id="watermark")
+        with Vertical(id="login-wrap"), Vertical(id="login-box"):
+            yield Static(t("app.title"), id="login-title")
+            yield Static(t("app.sample_params"), id="login-sub")
+            yield Label(t("login.station"))
+            # "Automatic" is there from the first frame: the cashier can log in before the
+            # station list has arrived from the database.
+            yield Select[str](
+                [(t("login.station_auto"), AUTO)], id="station", allow_blank=False, value=AUTO
+            )
+            yield Static(t("login.station_auto_hint"), id="institution")
+            yield Label(t("login.cashier_no"))
+            yield Input(placeholder=t("login.cashier_no_ph"), id="cashier-no", max_length=20)
+            yield Label(t("login.pin"))
+            yield Input(placeholder=t("login.pin_ph"), id="pin", password=True, max_length=12)
+            yield Static(t("login.hint"), id="login-hint")
+        yield StatusLine(t("login.ready"), id="status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        for inp in self.query(Input):
+            inp.cursor_blink = self.app.settings.cursor_blink
+        self.load_stations()
+        self.query_one("#cashier-no", Input).focus()
+
+    @work(group="login", exclusive=True)
+    async def load_stations(self) -> None:
+        try:
+            stations = list(await self.app.call_backend("stations"))
+        except Exception as exc:
+            self.query_one(StatusLine).show(error_text(exc), "error")
+            return
+        self._stations = stations
+        select = self.query_one("#station", Select)
+        options = [(t("login.station_auto"), AUTO)]
+        options += [(f"{s.station_id}  {s.name}", s.station_id) for s in stations]
+        select.set_options(options)
+        want = self.app.settings.station
+        select.value = want if want in [s.station_id for s in stations] else AUTO
+        self.post_message(self.Ready())
+
+    @on(Select.Changed, "#station")
+    def _station_changed(self, event: Select.Changed) -> None:
+        st = next((s for s in self._stations if s.station_id == event.value), None)
+        if event.value == AUTO:
+            text = t("login.station_auto_hint")
+        elif st is not None:
+            text = f"{t('login.institution')}：{st.institution_name}（{st.institution_code}）"
+        else:
+            text = ""
+        self.query_one("#institution", Static).update(text)
+
+    @on(Input.Submitted, "#cashier-no")
+    def _next(self) -> None:
+        self.query_one("#pin", Input).focus()
+
+    @on(Input.Submitted, "#pin")
+    def _pin_submitted(self) -> None:
+        self.action_submit()
+
+    def action_submit(self) -> None:
+        if self._busy:
+            return
+        cashier = self.query_one("#cashier-no", Input).value.strip()
+        pin = self.query_one("#pin", Input).value
+        station = self.query_one("#station", Select).value
+        status = self.query_one(StatusLine)
+        if not isinstance(station, str):
+            status.show(t("login.need_station"), "error")
+            return
+        if not cashier:
+            status.show(t("login.need_cashier"), "error")
+            self.query_one("#cashier-no", Input).focus()
+            return
+        if not pin:
+            status.show(t("login.need_pin"), "error")
+            self.query_one("#pin", Input).focus()
+            return
+        self._busy = True
+        status.show(t("login.checking"), "busy")
+        self.do_login(cashier, pin, "" if station == AUTO else station)
+
+    @work(group="login", exclusive=True)
+    async def do_login(self, cashier: str, pin: str, station: str) -> None:
+        try:
+            session: SessionView = await self.app.call_backend("login", cashier, pin, station)
+        except Exception as exc:
+            self._busy = False
+            pin_input = self.query_one("#pin", Input)
+            pin_input.value = ""
+            pin_input.focus()
+            self.query_one(StatusLine).show(error_text(exc), "error")
+            return
+        self._busy = False
+        self.app.session = session
+        from screens.cashier import CashierScreen
+
+        self.app.switch_screen(CashierScreen())

@@ -1,0 +1,414 @@
+"""The cashier screen's panels: patient, bill table, split/why, message log."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from rich.cells import cell_len
+from rich.console import Group
+from rich.table import Table
+from rich.text import Text
+from textual.widgets import DataTable, RichLog, Static
+
+from engine.codes import (
+    MdtrtCertType,
+    MedChrgitmType,
+    PsnInsuStas,
+    PsnType,
+    Relationship,
+)
+from engine.copay import BindingStatus
+from engine.money import yuan
+from pos.i18n import gend_code, get_lang, t
+from pos.ui_bridge import BillLine, Exchange, PatientView, SplitView
+
+
+def code_label(enum, code: str | None) -> str:
+    if code is None:
+        return ""
+    try:
+        return enum(code).label(get_lang())
+    except ValueError:
+        return str(code)
+
+
+def fit(text: str, width: int) -> str:
+    if cell_len(text) <= width:
+        return text
+    out = ""
+    for ch in text:
+        if cell_len(out + ch) > width - 1:
+            break
+        out += ch
+    return out + "…"
+
+
+def lv_tag(lv: str) -> Text:
+    styles = {"01": "bold green", "02": "bold yellow", "03": "bold red"}
+    if get_lang() == "zh":
+        tag = {"01": "甲", "02": "乙", "03": "丙"}.get(lv, "?")
+    else:
+        tag = {"01": "A", "02": "B", "03": "C"}.get(lv, "?")
+    return Text(tag, style=styles.get(lv, ""))
+
+
+def _grid() -> Table:
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(style="dim", no_wrap=True)
+    grid.add_column()
+    return grid
+
+
+class PatientPanel(Static):
+    """Masked identity, insurance, own account and co-pay bindings."""
+
+    def show_none(self) -> None:
+        self.border_title = t("patient.title")
+        self.update(Text(t("patient.empty"), style="dim"))
+
+    def on_mount(self) -> None:
+        self.show_none()
+
+    def show_patient(self, p: PatientView, cert_type: str) -> None:
+        self.border_title = t("patient.title")
+        head = Text()
+        head.append(p.name_masked, style="bold")
+        head.append(f"  {t('gend.' + gend_code(p.gend))} {t('patient.age', age=p.age)}")
+        grid = _grid()
+        grid.add_row(t("patient.insutype"), t("insutype_short." + p.insutype) if p.insutype else "")
+        grid.add_row(t("patient.psn_type"), code_label(PsnType, p.psn_type))
+        grid.add_row(t("patient.region"), p.insuplc_admdvs)
+        if p.region_name:
+            grid.add_row("", Text(p.region_name, style="dim"))
+        status_style = "green" if p.insu_status == "1" else "bold red"
+        grid.add_row(
+            t("patient.status"), Text(code_label(PsnInsuStas, p.insu_status), style=status_style)
+        )
+        if p.balance is None:
+            acct = Text(t("patient.no_account"), style="dim")
+        else:
+            acct = Text(yuan(p.balance), style="bold")
+            if p.acct_frozen:
+                acct.append(" " + t("patient.frozen"), style="bold red")
+        grid.add_row(t("patient.balance"), acct)
+        parts: list = [
+            head,
+            Text(p.certno_masked),
+            Text(code_label(MdtrtCertType, cert_type), style="dim"),
+            grid,
+        ]
+        if p.warnings:
+            for w in p.warnings:
+                parts.append(Text("※" + w, style="bold yellow"))
+        parts.append(Text(t("patient.bindings"), style="bold"))
+        if not p.bindings:
+            parts.append(Text("  " + t("patient.no_bindings"), style="dim"))
+        for b in p.bindings:
+            line = Text("  ")
+            line.append(b.giver_masked, style="bold")
+            line.append(f" {code_label(Relationship, b.relationship)} ")
+            if b.usable:
+                line.append(f"{t('patient.can_use')} {yuan(b.available)}", style="green")
+            else:
+                line.append(
+                    code_label(BindingStatus, b.status),
+                    style="green" if b.status == "active" else "red",
+                )
+            parts.append(line)
+            if not b.usable and b.reasons:
+                sep = "" if get_lang() == "zh" else " "
+                parts.append(Text("    " + sep.join(r.text() for r in b.reasons), style="red"))
+        self.update(Group(*parts))
+
+
+class BillTable(DataTable):
+    """The visit's charge lines: 甲/乙/丙, name, category, price/ceiling, quantity, amount."""
+
+    def on_mount(self) -> None:
+        self.cursor_type = "row"
+        self.zebra_stripes = True
+        self.add_column(t("bill.lv"), key="lv")
+        self.add_column(t("bill.name"), key="name")
+        self.add_column(t("bill.category"), key="cat")
+        self.add_column(t("bill.price"), key="price")
+        self.add_column(t("bill.qty"), key="qty")
+        self.add_column(t("bill.amount"), key="amount")
+
+    def show_lines(self, lines: tuple[BillLine, ...], keep: str | None = None) -> None:
+        self.clear()
+        for line in lines:
+            price = f"{line.price:.2f}"
+            if line.ceiling is not None and line.ceiling < line.price:
+                price += f"/{line.ceiling:.2f}"
+            cat = code_label(MedChrgitmType, line.category)
+            if get_lang() == "zh":
+                cat = cat.removesuffix("费")
+            qty = f"{line.qty.normalize():f}"
+            name = fit(line.name, 12)
+            self.add_row(
+                lv_tag(line.lv),
+                name,
+                fit(cat, 8),
+                Text(price, justify="right"),
+                Text(qty, justify="right"),
+                Text(yuan(line.amount), justify="right"),
+                key=line.line_id,
+            )
+        if keep is not None and keep in self.rows:
+            self.move_cursor(row=self.get_row_index(keep))
+
+    def current_line_id(self) -> str | None:
+        if not self.row_count:
+            return None
+        try:
+            key, _ = self.coordinate_to_cell_key(self.cursor_coordinate)
+        except Exception:
+            return None
+        return key.value
+
+
+# The setlinfo amounts in confirm-screen order (reference §6 step 4); True = always shown.
+SPLIT_ROWS: tuple[tuple[str, bool], ...] = (
+    ("medfee_sumamt", True),
+    ("fulamt_ownpay_amt", True),
+    ("overlmt_selfpay", True),
+    ("preselfpay_amt", True),
+    ("inscp_scp_amt", True),
+    ("act_pay_dedc", True),
+    ("hifp_pay", True),
+    ("hifob_pay", False),
+    ("hifmi_pay", False),
+    ("cvlserv_pay", False),
+    ("hifes_pay", False),
+    ("maf_pay", False),
+    ("oth_pay", False),
+    ("fund_pay_sumamt", True),
+    ("psn_part_amt", True),
+    ("own_acct", True),
+    ("acct_mulaid_pay", True),
+    ("psn_cash_pay", True),
+    ("hosp_part_amt", False),
+    ("balc", True),
+)
+
+BAR_STYLES = {
+    "fund": "on green",
+    "acct": "on blue",
+    "mulaid": "on magenta",
+    "cash": "on dark_orange",
+}
+
+
+def stacked_bar(s: SplitView, width: int) -> Text:
+    total = s.amount("medfee_sumamt")
+    parts = [
+        ("fund", s.amount("fund_pay_sumamt")),
+        ("acct", s.own_acct),
+        ("mulaid", s.amount("acct_mulaid_pay")),
+        ("cash", s.amount("psn_cash_pay")),
+    ]
+    bar = Text()
+    if total <= 0:
+        return Text(" " * width, style="on grey23")
+    # Largest-remainder apportionment so the bar is exactly `width` cells.
+    raw = [(name, amt * width / total) for name, amt in parts]
+    cells = {name: int(x) for name, x in raw}
+    left = width - sum(cells.values())
+    for name, x in sorted(raw, key=lambda r: -(r[1] - int(r[1]))):
+        if left <= 0:
+            break
+        if x > 0:
+            cells[name] += 1
+            left -= 1
+    for name, _ in parts:
+        bar.append(" " * cells[name], style=BAR_STYLES[name])
+    return bar
+
+
+def bar_legend(s: SplitView) -> Table:
+    grid = Table.grid(padding=(0, 1), expand=True)
+    grid.add_column(no_wrap=True)
+    grid.add_column(no_wrap=True)
+    cells = []
+    for name, amt in (
+        ("fund", s.amount("fund_pay_sumamt")),
+        ("acct", s.own_acct),
+        ("mulaid", s.amount("acct_mulaid_pay")),
+        ("cash", s.amount("psn_cash_pay")),
+    ):
+        cell = Text()
+        cell.append("  ", style=BAR_STYLES[name])
+        cell.append(f" {t('bar.' + name)} {yuan(amt)}")
+        cells.append(cell)
+    grid.add_row(cells[0], cells[1])
+    grid.add_row(cells[2], cells[3])
+    return grid
+
+
+class SplitPanel(Static):
+    """Every setlinfo amount labelled as on a confirm screen; the pooled-fund share prominent."""
+
+    def on_mount(self) -> None:
+        self.show_none()
+
+    def show_none(self, hint: str | None = None) -> None:
+        self.border_title = t("split.title")
+        self.update(Text(hint or t("split.empty"), style="dim"))
+
+    def show_split(self, s: SplitView, *, settled: bool = False, width: int = 34) -> None:
+        self.border_title = t("split.settled_title") if settled else t("split.title")
+        grid = Table.grid(padding=(0, 1), expand=True)
+        grid.add_column(no_wrap=True, overflow="ellipsis", ratio=1)
+        grid.add_column(justify="right", no_wrap=True, min_width=9)
+        swatch = {
+            "fund_pay_sumamt": "fund",
+            "own_acct": "acct",
+            "acct_mulaid_pay": "mulaid",
+            "psn_cash_pay": "cash",
+        }
+        for name, always in SPLIT_ROWS:
+            amount = s.own_acct if name == "own_acct" else s.amount(name)
+            if not always and not amount:
+                continue
+            label = Text()
+            if name in swatch:
+                label.append("  ", style=BAR_STYLES[swatch[name]])
+                label.append(" ")
+            text = t("setl." + name)
+            value = Text(yuan(amount))
+            if name == "hifp_pay":
+                label.append(text, style="bold reverse green")
+                value.stylize("bold reverse green")
+            elif name == "psn_cash_pay":
+                label.append(text, style="bold")
+                value.stylize("bold dark_orange")
+            elif name == "acct_mulaid_pay":
+                label.append(text, style="magenta")
+                value.stylize("magenta")
+                grid.add_row(label, value)
+                for o in s.options:
+                    if o.used:
+                        grid.add_row(
+                            Text(
+                                f"     {o.giver_masked} {code_label(Relationship, o.relationship)}",
+                                style="magenta",
+                            ),
+                            Text(yuan(o.used), style="magenta"),
+                        )
+                continue
+            elif name in (
+                "fulamt_ownpay_amt",
+                "overlmt_selfpay",
+                "preselfpay_amt",
+                "inscp_scp_amt",
+            ):
+                label.append("  " + text, style="dim")
+                value.stylize("dim")
+            else:
+                label.append(text)
+            grid.add_row(label, value)
+        parts: list = [stacked_bar(s, width), grid]
+        if not s.acct_used:
+            parts.append(Text(t("split.acct_not_used"), style="yellow"))
+        self.update(Group(*parts))
+
+
+class WhyPanel(Static):
+    def on_mount(self) -> None:
+        self.border_title = t("why.title")
+        self.update("")
+
+    def show_trace(self, trace: tuple[str, ...]) -> None:
+        self.border_title = t("why.title")
+        self.update(Group(*(Text("·" + line) for line in trace)))
+
+
+class MessageLog(RichLog):
+    """The 1101/2201/2203/2204/2206/2207 exchanges, newest last: a summary line each way.
+
+    Personal data is masked here as everywhere on screen (names, 身份证, credential numbers).
+    """
+
+    def show_exchanges(self, exchanges) -> None:
+        self.clear()
+        self.border_title = t("log.title")
+        for ex in exchanges:
+            self.write_exchange(ex)
+
+    def _put(self, text: Text) -> None:
+        width = self.scrollable_content_region.width
+        self.write(text, width=width if width > 10 else None)
+
+    def write_exchange(self, ex: Exchange) -> None:
+        head = Text()
+        head.append(f"{ex.at} ", style="dim")
+        head.append(f"【{ex.infno}】", style="bold cyan")
+        head.append(t("log.infno." + ex.infno) if t("log.infno." + ex.infno)[0] != "[" else "")
+        code = ex.response.get("infcode")
+        ok = code == 0
+        if code is None:
+            head.append("  " + t("log.lost"), style="bold red")
+        else:
+            head.append("  OK" if ok else f"  infcode={code}", style="green" if ok else "bold red")
+        self._put(head)
+        self._put(Text("  → " + summarize(ex.request.get("input", ex.request)), style="dim"))
+        if ok:
+            self._put(Text("  ← " + summarize(ex.response.get("output", {}))))
+        elif code is None:
+            self._put(Text("  ← " + t("log.no_answer"), style="red"))
+        else:
+            self._put(Text("  ← " + str(ex.response.get("err_msg", "")), style="red"))
+
+
+_MASK_NAME = {"psn_name", "giver_name", "psn_name_masked", "giver_name_masked"}
+_MASK_ID = {"certno", "mdtrt_cert_no"}
+_SETL_KEYS = (
+    "medfee_sumamt",
+    "hifp_pay",
+    "fund_pay_sumamt",
+    "acct_pay",
+    "acct_mulaid_pay",
+    "psn_cash_pay",
+    "balc",
+)
+
+
+def _mask(key: str, value: object) -> object:
+    from pos.ui_bridge import mask_id, mask_name
+
+    if key in _MASK_NAME and isinstance(value, str):
+        return mask_name(value)
+    if key in _MASK_ID and isinstance(value, str):
+        return mask_id(value)
+    return value
+
+
+def summarize(payload: object, limit: int = 220) -> str:
+    """key=value for the scalar fields; setlinfo's money fields; counts for lists."""
+    if not isinstance(payload, dict):
+        return str(payload)[:limit]
+    parts: list[str] = []
+    for key, value in payload.items():
+        if key == "setlinfo" and isinstance(value, dict):
+            parts.extend(f"{k}={value[k]}" for k in _SETL_KEYS if k in value)
+        elif isinstance(value, dict):
+            inner = summarize(value, limit)
+            parts.append(f"{key}{{{inner}}}")
+        elif isinstance(value, list):
+            parts.append(f"{key}[{len(value)}]")
+        else:
+            parts.append(f"{key}={_mask(key, value)}")
+    text = " ".join(parts)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def money_text(value: Decimal) -> str:
+    return yuan(value)
+
+
+def patient_brief(p: PatientView) -> str:
+    acct = t("patient.no_account") if p.balance is None else yuan(p.balance)
+    return (
+        f"{p.name_masked} {t('gend.' + gend_code(p.gend))}{t('patient.age', age=p.age)} "
+        f"{t('insutype_short.' + p.insutype) if p.insutype else ''} {t('patient.balance')} {acct}"
+    )
