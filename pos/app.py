@@ -153,6 +153,6 @@ def make_app(
     return PosApp(settings, backend, clock=clock)
 
 
-def run_app(lang: str = "zh", db_url: str | None = None) -> int:
+def run_app(lang: str | None = None, db_url: str | None = None) -> int:
     make_app(lang=lang, db_url=db_url).run()
     return 0

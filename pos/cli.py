@@ -37,7 +37,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command is None:
         from pos.app import run_app
 
-        return run_app(lang=args.lang or "zh", db_url=args.db)
+        return run_app(lang=args.lang, db_url=args.db)  # None: POS_LANG or the default (zh)
     return int(args.func(args) or 0)
 
 

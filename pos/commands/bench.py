@@ -133,6 +133,12 @@ def run(args) -> int:
         result = bench_engine(args.n or 20000)
         print(json.dumps(result)) if args.json else _print_engine(result)
         return 0
+    if args.target == "ui":
+        from pos.bench_ui import bench_ui, print_ui
+
+        result = bench_ui(args.n or 50)
+        print(json.dumps(result)) if args.json else print_ui(result)
+        return 0
     if args.target == "ledger":
         from pos.bench_ledger import bench_ledger as measure
         from pos.bench_ledger import print_ledger as show
@@ -155,12 +161,12 @@ def register(sub) -> None:
     p = sub.add_parser(
         "bench", help="benchmarks, reported as ratios against a baseline run side by side"
     )
-    p.add_argument("target", choices=["engine", "ledger", "totals"], help="what to measure")
+    p.add_argument("target", choices=["engine", "ledger", "totals", "ui"], help="what to measure")
     p.add_argument(
         "-n",
         type=int,
         default=None,
-        help="size: engine iterations (20000), ledger settlements (300), totals rows (100000)",
+        help="size: engine iterations (20000), ledger settlements (300), totals rows (100000), ui runs (50)",
     )
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p.add_argument(

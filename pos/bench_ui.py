@@ -1,0 +1,189 @@
+"""`pos bench ui`: cold start beside a bare Textual app, and two in-app latencies over 50 runs.
+
+Cold start: wall time of a fresh process until the login screen is painted (and, separately,
+until its station list came back from the database), beside a bare Textual app showing one
+Static, interleaved run by run so both see the same machine. Latency: in a Pilot, key handled →
+result painted (the screen's own probes), for scan Enter → patient panel and F5 → split shown.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+START_TARGET = 1.5
+LATENCY_TARGET_MS = 50.0
+RETIREE = "652701195802140110"  # 王建国: own account, a 门诊慢特病 order (no co-pay prompt)
+CST = timezone(timedelta(hours=8))
+
+
+# ------------------------------------------------------------------ one cold start (child process)
+
+
+def _exit_now() -> None:
+    # The measure is "ready", not teardown: leave at once.
+    sys.stdout.flush()
+    os._exit(0)
+
+
+def _start_bare() -> None:
+    from textual.app import App
+    from textual.widgets import Static
+
+    class Bare(App):
+        def compose(self):
+            yield Static("ready")
+
+        def on_mount(self) -> None:
+            self.call_after_refresh(_exit_now)
+
+    Bare().run(headless=True, size=(120, 36))
+
+
+def _start_pos(db_url: str, until: str) -> None:
+    from pos.app import PosApp, make_app
+    from pos.config import Settings
+    from screens.login import LoginScreen
+
+    if until == "shown":
+        LoginScreen.on_screen_resume = lambda self: self.call_after_refresh(_exit_now)  # type: ignore[attr-defined]
+    else:
+        PosApp.on_login_screen_ready = lambda self, _msg: _exit_now()  # type: ignore[attr-defined]
+    make_app(Settings(cursor_blink=False, show_clock=False), db_url=db_url).run(
+        headless=True, size=(120, 36)
+    )
+
+
+def _wall(*args: str) -> float:
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "pos.bench_ui", *args], check=True, timeout=120)
+    return time.perf_counter() - start
+
+
+def cold_start(db_url: str, runs: int) -> dict:
+    _wall("bare")  # warm the file cache for both
+    _wall("pos", db_url, "stations")
+    times: dict[str, list[float]] = {"bare": [], "shown": [], "stations": []}
+    for _ in range(runs):
+        times["bare"].append(_wall("bare"))
+        times["shown"].append(_wall("pos", db_url, "shown"))
+        times["stations"].append(_wall("pos", db_url, "stations"))
+    med = {k: statistics.median(v) for k, v in times.items()}
+    return {
+        "bare_ms": med["bare"] * 1e3,
+        "login_shown_ms": med["shown"] * 1e3,
+        "stations_loaded_ms": med["stations"] * 1e3,
+        "login_shown_ratio": med["shown"] / med["bare"],
+        "stations_loaded_ratio": med["stations"] / med["bare"],
+        "target_ratio": START_TARGET,
+    }
+
+
+# ------------------------------------------------------------------ latencies (in a Pilot)
+
+
+async def _settle(pilot, rounds: int = 2) -> None:
+    for _ in range(rounds):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause(0.06)
+
+
+async def _latencies(db_url: str, runs: int) -> dict:
+    from pos.app import make_app
+    from pos.config import Settings
+    from screens.cashier import CashierScreen
+
+    now = [datetime(2025, 6, 16, 10, 30, tzinfo=CST)]
+
+    def clock() -> datetime:  # ticks: msgids carry the second
+        now[0] += timedelta(seconds=1)
+        return now[0]
+
+    app = make_app(Settings(cursor_blink=False, show_clock=False), db_url=db_url, clock=clock)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await _settle(pilot, 3)
+        login = app.screen
+        login.query_one("#station").value = "H65270100001-01"
+        login.query_one("#cashier-no").value = "1001"
+        login.query_one("#cashier-no").focus()
+        await pilot.press("enter", *"111111", "enter")
+        await _settle(pilot, 3)
+        screen = app.screen
+        assert isinstance(screen, CashierScreen), "login failed"
+        for _ in range(runs):
+            await pilot.press("f10", "f10")
+            await _settle(pilot)
+            screen.query_one("#scan").focus()
+            screen.query_one("#scan").value = RETIREE
+            await pilot.press("enter")
+            await _settle(pilot)
+        await pilot.press("f3", "down", "enter")
+        await _settle(pilot)
+        for _ in range(runs):
+            screen._split_stale = True
+            await pilot.press("f5")
+            await _settle(pilot)
+        scan, split = screen.timings["scan"], screen.timings["presettle"]
+    return {
+        "runs": runs,
+        "scan_to_patient_ms": statistics.median(scan),
+        "presettle_to_split_ms": statistics.median(split),
+        "measured": [len(scan), len(split)],
+        "target_ms": LATENCY_TARGET_MS,
+    }
+
+
+def bench_ui(runs: int = 50, start_runs: int = 7) -> dict:
+    from pos.database import open_database
+
+    with tempfile.TemporaryDirectory(prefix="pos-bench-ui-") as tmp:
+        template = Path(tmp) / "template.sqlite3"
+        open_database(f"sqlite:///{template}", pin_cost=2).dispose()
+        work = Path(tmp) / "pos.sqlite3"
+        shutil.copy(template, work)
+        url = f"sqlite:///{work}"
+        result = {"cold_start": cold_start(url, start_runs)}
+        shutil.copy(template, work)
+        result["latency"] = asyncio.run(_latencies(url, runs))
+    return result
+
+
+def print_ui(r: dict) -> None:
+    s, lat = r["cold_start"], r["latency"]
+
+    def ok(good: bool) -> str:
+        return "OK" if good else "OVER TARGET"
+
+    print("ui: cold start beside a bare Textual app (medians, interleaved runs)")
+    print(f"  bare Textual app, one Static:     {s['bare_ms']:7.0f} ms")
+    print(
+        f"  login screen painted:             {s['login_shown_ms']:7.0f} ms  "
+        f"{s['login_shown_ratio']:.2f}× (target ≤ {s['target_ratio']}×) "
+        f"{ok(s['login_shown_ratio'] <= s['target_ratio'])}"
+    )
+    print(
+        f"  station list loaded from the db:  {s['stations_loaded_ms']:7.0f} ms  "
+        f"{s['stations_loaded_ratio']:.2f}×"
+    )
+    print(f"ui: in-app latency, key handled → result painted (median of {lat['runs']})")
+    for label, key in (
+        ("scan Enter → patient panel", "scan_to_patient_ms"),
+        ("F5 → split shown", "presettle_to_split_ms"),
+    ):
+        v = lat[key]
+        print(f"  {label:30s}  {v:7.1f} ms  (target ≤ {lat['target_ms']:.0f} ms) {ok(v <= 50)}")
+
+
+if __name__ == "__main__":
+    if sys.argv[1] == "bare":
+        _start_bare()
+    else:
+        _start_pos(sys.argv[2], sys.argv[3] if len(sys.argv) > 3 else "stations")
