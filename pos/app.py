@@ -22,6 +22,7 @@ from textual.app import App
 from textual.binding import Binding, BindingType
 
 from pos import i18n
+from pos.clock import china_now
 from pos.config import Settings, load_settings
 from pos.ui_bridge import Backend, SessionView, UiError
 from screens.common import TranslatedBindings
@@ -56,7 +57,7 @@ class PosApp(TranslatedBindings, App[None]):
         else:
             self._backend = None
             self._backend_factory = backend  # type: ignore[assignment]
-        self.clock: Callable[[], datetime] = clock or datetime.now
+        self.clock: Callable[[], datetime] = clock or china_now
         self.session: SessionView | None = None
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pos-backend")
         self.title = i18n.t("app.title")

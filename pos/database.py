@@ -11,7 +11,7 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 from pathlib import Path
 
 import platformdirs
@@ -22,11 +22,12 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from engine.db import default_sqlite_url, is_sqlite, make_engine, normalize_url
+from pos.clock import CHINA
 from pos.store.models import HospitalBase, Institution
 from pos.store.seed import FIXTURES, seed_hospital
 
 ENV_URL = "POS_DATABASE_URL"
-CHINA = timezone(timedelta(hours=8), "CST")
+
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 

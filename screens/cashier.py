@@ -23,6 +23,7 @@ from textual.widgets.option_list import Option
 
 from engine.codes import MdtrtCertType, MedType
 from engine.money import yuan
+from pos.clock import CHINA
 from pos.i18n import get_lang, t
 from pos.ui_bridge import (
     BillState,
@@ -181,7 +182,7 @@ class CashierScreen(TranslatedBindings, Screen[None]):
 
     def _topbar_text(self) -> str:
         s = self.app.session
-        now = self.app.clock().strftime("%Y-%m-%d %H:%M")
+        now = self.app.clock().astimezone(CHINA).strftime("%Y-%m-%d %H:%M")
         if s is None:
             return t("app.title")
         return t(

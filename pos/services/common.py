@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import json
 from collections.abc import Callable
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 from decimal import Decimal
 from typing import ParamSpec, TypeVar
 
@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from engine.money import round2, to_decimal
+from pos.clock import CHINA
 from pos.errors import PosError
 from pos.services.link import ResponseUnknown
 from pos.services.views import LineView, SettlementView, TenderView
@@ -27,7 +28,6 @@ from pos.store.models import (
     Tender,
 )
 
-CHINA = timezone(timedelta(hours=8), "CST")
 Clock = Callable[[], datetime]
 P = ParamSpec("P")
 R = TypeVar("R")
