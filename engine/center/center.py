@@ -16,6 +16,8 @@ refused. See docs/MESSAGES.md for every transaction.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -179,12 +181,20 @@ class Center:
                 session.connection(execution_options={"sqlite_begin": "DEFERRED"})
             now = self.clock()
             ctx = Ctx(session, now, env, self, replay)
+            digest = _fingerprint(raw) if writes and env.msgid else None
             if writes and env.msgid and replay:
                 prior = session.get(CenterMessage, env.msgid)
                 if prior is not None:
                     if prior.infno != env.infno:
                         raise CenterError(
                             f"msgid: 已用于交易 {prior.infno} / already used for {prior.infno}"
+                        )
+                    if prior.request_sha256 not in (None, digest):
+                        # Same msgid, other content: a sender's counter repeated itself (e.g. a
+                        # restart within the same second). Replaying would answer the wrong request.
+                        raise CenterError(
+                            "msgid: 已用于另一笔内容不同的报文，请换新的报文ID重发 / "
+                            "already used for a different request: send it with a new msgid"
                         )
                     return prior.response  # a retry: the same answer, nothing done twice
             output = handler(ctx, raw)
@@ -203,6 +213,7 @@ class Center:
                     "fixmedins_code": env.fixmedins_code,
                     "received_at": now,
                     "response": response,
+                    "request_sha256": digest,
                 }
                 ctx.writes.insert(CenterMessage, [row])
             ctx.writes.flush()  # a reused msgid fails here, inside the transaction
@@ -248,3 +259,9 @@ def _setl_id(output: dict) -> str | None:
     if isinstance(info, dict) and info.get("setl_id"):
         return info["setl_id"]
     return output.get("rvs_setl_id")
+
+
+def _fingerprint(raw: dict) -> str:
+    """SHA-256 of the input as canonical JSON (sorted keys), the identity of a request."""
+    text = json.dumps(raw, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()

@@ -290,6 +290,8 @@ class CenterMessage(CenterBase):
     fixmedins_code: Mapped[str | None] = mapped_column(String(12))
     received_at: Mapped[datetime] = mapped_column(DateTime)
     response: Mapped[dict] = mapped_column(JSON)
+    # SHA-256 of the canonical input: a msgid is a retry only when the request is the same one.
+    request_sha256: Mapped[str | None] = mapped_column(String(64))
 
 
 class CenterNotice(CenterBase):

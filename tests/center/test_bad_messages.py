@@ -173,6 +173,23 @@ def test_err_msg_names_the_field(setting, bt, people):
     assert "medfee_sumamt" in answer["err_msg"]
 
 
+def test_msgid_reused_for_a_different_request_is_refused_not_replayed(setting, bt, engine):
+    visit, _ = setting
+    info = bt.send("2207", visit.input(), "SAME-ID")["setlinfo"]
+    before = snapshot(engine)
+    # The same msgid and infno, but another (valid) request, as when a window restarts within the
+    # second and its counter begins again: replaying the stored answer would answer the wrong one.
+    other = {**visit.input(), "invono": "FP-0002"}
+    answer = bt.center.handle(bt.message("2207", other, "SAME-ID"))
+    assert answer["infcode"] == -1
+    assert "msgid" in answer["err_msg"] and "different request" in answer["err_msg"]
+    assert snapshot(engine) == before
+    # The very same request again is still a retry: the stored answer, nothing done twice.
+    again = bt.center.handle(bt.message("2207", visit.input(), "SAME-ID"))
+    assert again["infcode"] == 0 and again["output"]["setlinfo"]["setl_id"] == info["setl_id"]
+    assert snapshot(engine) == before
+
+
 def test_msgid_reused_for_another_transaction(setting, bt, engine):
     visit, _ = setting
     bt.send("2206", visit.input())  # reads are not remembered
