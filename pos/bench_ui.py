@@ -49,17 +49,19 @@ def _start_bare() -> None:
 
 
 def _start_pos(db_url: str, until: str) -> None:
-    from pos.app import PosApp, make_app
-    from pos.config import Settings
+    """`pos --db URL` exactly as a cashier starts it (through the CLI), leaving when ready."""
+    import pos.app
+    from pos.cli import main
     from screens.login import LoginScreen
 
     if until == "shown":
         LoginScreen.on_screen_resume = lambda self: self.call_after_refresh(_exit_now)  # type: ignore[attr-defined]
     else:
-        PosApp.on_login_screen_ready = lambda self, _msg: _exit_now()  # type: ignore[attr-defined]
-    make_app(Settings(cursor_blink=False, show_clock=False), db_url=db_url).run(
-        headless=True, size=(120, 36)
-    )
+        pos.app.PosApp.on_login_screen_ready = lambda self, _msg: _exit_now()  # type: ignore[attr-defined]
+    os.environ.update(POS_CURSOR_BLINK="false", POS_SHOW_CLOCK="false")
+    run = pos.app.PosApp.run
+    pos.app.PosApp.run = lambda self, **kw: run(self, headless=True, size=(120, 36))  # type: ignore[method-assign]
+    main(["--db", db_url])
 
 
 def _wall(*args: str) -> float:
