@@ -71,3 +71,17 @@ def _sqlite_engine(url: str, **kwargs) -> Engine:
         conn.exec_driver_sql(f"BEGIN {mode}")
 
     return engine
+
+
+def scratch_engine(url: str, schema: str, *, fresh: bool = False) -> Engine:
+    """An engine for benchmarks: SQLite as is; on PostgreSQL, confined to `schema` (created, or
+    dropped and created again when `fresh`), so the application's tables are never touched."""
+    if is_sqlite(url):
+        return make_engine(url)
+    engine = make_engine(url)
+    with engine.begin() as conn:
+        if fresh:
+            conn.exec_driver_sql(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+        conn.exec_driver_sql(f'CREATE SCHEMA IF NOT EXISTS "{schema}"')
+    engine.dispose()
+    return make_engine(url, connect_args={"options": f"-csearch_path={schema}"})

@@ -16,14 +16,14 @@ from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 
-from sqlalchemy import Column, Integer, MetaData, String, Table, insert, text
+from sqlalchemy import Column, Integer, MetaData, String, Table, insert
 from sqlalchemy.orm import Session
 
 from engine.center import Center, seed_center
 from engine.center.loadgen import STATION, child, giver, write_load_fixtures
 from engine.center.models import CenterBase
 from engine.center.script import Station
-from engine.db import is_sqlite, make_engine
+from engine.db import is_sqlite, scratch_engine
 
 TARGET = 6.0
 STATIONS = 4
@@ -43,13 +43,7 @@ FLOOR = Table(
 
 
 def _engine(url: str):
-    if is_sqlite(url):
-        return make_engine(url)
-    engine = make_engine(url)
-    with engine.begin() as conn:
-        conn.execute(text(f"CREATE SCHEMA IF NOT EXISTS {SCHEMA}"))
-    engine.dispose()
-    return make_engine(url, connect_args={"options": f"-csearch_path={SCHEMA}"})
+    return scratch_engine(url, SCHEMA)
 
 
 def _prepare(url: str, scratch: Path) -> None:

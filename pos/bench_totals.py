@@ -16,7 +16,7 @@ from pathlib import Path
 from sqlalchemy import create_engine, func, insert, select, text
 from sqlalchemy.orm import Session
 
-from engine.db import is_sqlite, make_engine
+from engine.db import is_sqlite, scratch_engine
 from pos.store.models import HospitalBase, Settlement
 from pos.store.totals import day_totals
 
@@ -136,16 +136,8 @@ def bench_totals(n: int, urls: dict[str, str | None], repeats: int = 5) -> dict:
     results = {}
     with tempfile.TemporaryDirectory(prefix="pos-bench-totals-") as tmp:
         for name, url in urls.items():
-            if url is None:
-                url = f"sqlite:///{Path(tmp) / 'totals.sqlite3'}"
-                engine = make_engine(url)
-            else:
-                engine = make_engine(url)
-                with engine.begin() as conn:
-                    conn.execute(text(f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE"))
-                    conn.execute(text(f"CREATE SCHEMA {SCHEMA}"))
-                engine.dispose()
-                engine = make_engine(url, connect_args={"options": f"-csearch_path={SCHEMA}"})
+            url = url or f"sqlite:///{Path(tmp) / 'totals.sqlite3'}"
+            engine = scratch_engine(url, SCHEMA, fresh=True)
             HospitalBase.metadata.create_all(engine)
             _load(engine, n)
             results[name] = _measure(engine, n, repeats)
