@@ -10,11 +10,10 @@ from collections import defaultdict
 from decimal import Decimal
 from pathlib import Path
 
-from rich.cells import cell_len
-
 from engine.codes import ChrgitmLv, Insutype, MedChrgitmType, MedType, PsnType
 from engine.money import yuan
-from pos import i18n
+from pos import cells, i18n
+from pos.cells import pad, rpad
 from pos.config import PrinterSettings
 from pos.i18n import gend_code
 from pos.ui_bridge import SessionView, SettledView
@@ -23,80 +22,16 @@ WIDTH = 44
 TRAINING_MARK = "培训模式 TRAINING — 非正式票据"
 
 
-def pad(text: str, width: int) -> str:
-    """Left-aligned text padded to `width` cells (cut at a cell boundary if too long)."""
-    return fit(text, width) + " " * max(0, width - cell_len(fit(text, width)))
-
-
-def fit(text: str, width: int) -> str:
-    if cell_len(text) <= width:
-        return text
-    out = ""
-    for ch in text:
-        if cell_len(out + ch) > width - 1:
-            break
-        out += ch
-    return out + "…"
-
-
-def rpad(text: str, width: int) -> str:
-    """Right-aligned to `width` cells."""
-    text = fit(text, width)
-    return " " * max(0, width - cell_len(text)) + text
-
-
 def center(text: str, width: int = WIDTH) -> str:
-    gap = max(0, width - cell_len(text))
-    return " " * (gap // 2) + text
+    return cells.center(text, width)
 
 
 def kv(label: str, value: str, width: int = WIDTH) -> str:
-    """`label ........ value` filling exactly `width` cells; too long: value on its own line."""
-    space = width - cell_len(label) - cell_len(value)
-    if space < 1:
-        return fit(label, width) + "\n" + rpad(value, width)
-    return label + " " * space + value
+    return cells.kv(label, value, width)
 
 
 def wrap_cells(text: str, width: int = WIDTH) -> list[str]:
-    """Break a sentence into lines of at most `width` cells (CJK-aware; spaces preferred for Latin)."""
-    lines: list[str] = []
-    current = ""
-    for word in _tokens(text):
-        if cell_len(current + word) <= width:
-            current += word
-            continue
-        if current.strip():
-            lines.append(current.rstrip())
-        current = word.lstrip()
-        while cell_len(current) > width:  # a single token wider than the paper
-            head = fit(current, width + 1).removesuffix("…")
-            lines.append(head)
-            current = current[len(head) :]
-    if current.strip():
-        lines.append(current.rstrip())
-    return lines
-
-
-def _tokens(text: str) -> list[str]:
-    """CJK characters one by one; Latin words with their leading space."""
-    out: list[str] = []
-    word = ""
-    for ch in text:
-        if cell_len(ch) == 2:
-            if word:
-                out.append(word)
-                word = ""
-            out.append(ch)
-        elif ch == " ":
-            if word:
-                out.append(word)
-            word = " "
-        else:
-            word += ch
-    if word:
-        out.append(word)
-    return out
+    return cells.wrap_cells(text, width)
 
 
 def rule(ch: str = "-", width: int = WIDTH) -> str:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from rich.cells import cell_len
 from rich.console import Group
 from rich.table import Table
 from rich.text import Text
@@ -19,6 +18,7 @@ from engine.codes import (
 )
 from engine.copay import BindingStatus
 from engine.money import yuan
+from pos.cells import fit
 from pos.i18n import gend_code, get_lang, t
 from pos.ui_bridge import BillLine, Exchange, PatientView, SplitView
 
@@ -30,17 +30,6 @@ def code_label(enum, code: str | None) -> str:
         return enum(code).label(get_lang())
     except ValueError:
         return str(code)
-
-
-def fit(text: str, width: int) -> str:
-    if cell_len(text) <= width:
-        return text
-    out = ""
-    for ch in text:
-        if cell_len(out + ch) > width - 1:
-            break
-        out += ch
-    return out + "…"
 
 
 def lv_tag(lv: str) -> Text:
