@@ -70,10 +70,3 @@ def make(area: str, born: date, seq: int) -> str:
     """A valid number from a 6-digit area code, a birth date and a 3-digit sequence (for fixtures)."""
     first17 = f"{area}{born:%Y%m%d}{seq:03d}"
     return first17 + check_digit(first17)
-
-
-def mask(certno: str) -> str:
-    """6501**********1234 style: the first 4 and last 4 shown (DESIGN.md §4)."""
-    if len(certno) <= 8:
-        return "*" * len(certno)
-    return certno[:4] + "*" * (len(certno) - 8) + certno[-4:]

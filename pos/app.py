@@ -1,12 +1,12 @@
 """The Textual App that mounts the cashier screens.
 
-    PosApp(settings, backend, clock=...)   the App; every dependency injected
+    PosApp(settings, desk, clock=...)      the App; every dependency injected
     make_app(...)                          the factory tests and the CLI use
     run_app(lang, db_url)                  `pos` with no arguments
 
-Backend calls run on one dedicated thread (the services hold a database session that must not be
-shared across threads); screens await ``app.call(fn, ...)`` from async workers, so the UI never
-freezes and calls never overlap.
+The screens call the cashier desk (pos.services.CashierDesk) and nothing else. Desk calls run on
+one dedicated thread (so they never overlap); screens await ``app.call(fn, ...)`` from async
+workers, so the UI never freezes.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from pathlib import Path
-from typing import Any, ClassVar, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from textual.app import App
 from textual.binding import Binding, BindingType
@@ -24,8 +24,12 @@ from textual.binding import Binding, BindingType
 from pos import i18n
 from pos.clock import china_now
 from pos.config import Settings, load_settings
-from pos.ui_bridge import Backend, SessionView, UiError
+from pos.errors import PosError
 from screens.common import TranslatedBindings
+
+if TYPE_CHECKING:
+    from pos.services.desk import CashierDesk
+    from pos.services.views import SessionView
 
 T = TypeVar("T")
 SCREENS_DIR = Path(__file__).resolve().parent.parent / "screens"
@@ -43,7 +47,7 @@ class PosApp(TranslatedBindings, App[None]):
     def __init__(
         self,
         settings: Settings,
-        backend: Backend | Callable[[], Backend],
+        desk: CashierDesk | Callable[[], CashierDesk],
         *,
         clock: Callable[[], datetime] | None = None,
     ) -> None:
@@ -51,32 +55,31 @@ class PosApp(TranslatedBindings, App[None]):
         super().__init__()
         self._translate_bindings()
         self.settings = settings
-        if hasattr(backend, "identify"):
-            self._backend: Backend | None = backend  # type: ignore[assignment]
-            self._backend_factory: Callable[[], Backend] | None = None
+        if callable(desk):
+            self._desk: CashierDesk | None = None
+            self._desk_factory: Callable[[], CashierDesk] | None = desk
         else:
-            self._backend = None
-            self._backend_factory = backend  # type: ignore[assignment]
+            self._desk, self._desk_factory = desk, None
         self.clock: Callable[[], datetime] = clock or china_now
         self.session: SessionView | None = None
-        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pos-backend")
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pos-desk")
         self.title = i18n.t("app.title")
         if settings.keymap:
             self.set_keymap(settings.keymap)
 
     @property
-    def backend(self) -> Backend:
-        if self._backend is None:
-            raise UiError("BACKEND_STARTING", "系统正在启动，请稍候。", "Starting up; one moment.")
-        return self._backend
+    def desk(self) -> CashierDesk:
+        if self._desk is None:
+            raise PosError("DESK_STARTING", "系统正在启动，请稍候。", "Starting up; one moment.")
+        return self._desk
 
-    def _open_backend(self) -> Backend:
-        """On the backend thread: open the database (and migrate/seed it) the first time."""
-        if self._backend is None:
-            assert self._backend_factory is not None
+    def _open_desk(self) -> CashierDesk:
+        """On the desk thread: open the database (and migrate/seed it) the first time."""
+        if self._desk is None:
+            assert self._desk_factory is not None
             try:
-                self._backend = self._backend_factory()
-            except UiError:
+                self._desk = self._desk_factory()
+            except PosError:
                 raise
             except Exception as exc:
                 zh = getattr(exc, "message_zh", None) or f"无法打开数据库（{type(exc).__name__}）"
@@ -84,21 +87,21 @@ class PosApp(TranslatedBindings, App[None]):
                     getattr(exc, "message_en", None)
                     or f"Cannot open the database ({type(exc).__name__})"
                 )
-                raise UiError("DB_OPEN_FAILED", zh, en) from exc
-        return self._backend
+                raise PosError("DB_OPEN_FAILED", zh, en) from exc
+        return self._desk
 
-    async def call_backend(self, method: str, *args: Any) -> Any:
-        """Call a backend method by name on the backend thread (opening the backend if needed)."""
+    async def call_desk(self, method: str, *args: Any) -> Any:
+        """Call a desk method by name on the desk thread (opening the desk if needed)."""
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(
-            self._executor, lambda: getattr(self._open_backend(), method)(*args)
+            self._executor, lambda: getattr(self._open_desk(), method)(*args)
         )
 
     def on_mount(self) -> None:
         self.set_class(self.settings.training, "-training")
-        if self._backend is None:
+        if self._desk is None:
             # After the first paint, so the login screen shows at Textual's own speed.
-            self.call_after_refresh(lambda: self._executor.submit(self._open_backend))
+            self.call_after_refresh(lambda: self._executor.submit(self._open_desk))
         from screens.login import LoginScreen
 
         self.push_screen(LoginScreen())
@@ -107,7 +110,7 @@ class PosApp(TranslatedBindings, App[None]):
         self.set_class(event.size.width < 100, "-narrow")
 
     async def call(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-        """Run a backend call on the backend thread and await its result."""
+        """Run a desk call on the desk thread and await its result."""
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self._executor, lambda: fn(*args, **kwargs))
 
@@ -127,31 +130,32 @@ class PosApp(TranslatedBindings, App[None]):
 
 def make_app(
     settings: Settings | None = None,
-    backend: Backend | None = None,
+    desk: CashierDesk | None = None,
     *,
     clock: Callable[[], datetime] | None = None,
     lang: str | None = None,
     db_url: str | None = None,
 ) -> PosApp:
-    """Build the app: settings from the environment unless given; the services backend by default."""
+    """Build the app: settings from the environment unless given; a desk on the database by default."""
     if settings is None:
         settings = load_settings(lang=lang, db_url=db_url)
     else:
         update = {k: v for k, v in (("lang", lang), ("db_url", db_url)) if v is not None}
         if update:
             settings = settings.model_copy(update=update)
-    if backend is None:
-        db_url = settings.db_url
+    if desk is None:
+        db_url, lang_now = settings.db_url, settings.lang
 
-        def open_backend() -> Backend:
-            # Imported here: SQLAlchemy, Alembic and the center load on the backend thread
+        def open_desk() -> CashierDesk:
+            # Imported here: SQLAlchemy, Alembic and the center load on the desk thread
             # while the login screen is already on screen.
-            from pos.ui_backend import ServicesBackend
+            from pos.database import open_database
+            from pos.services.desk import CashierDesk
 
-            return ServicesBackend.open(db_url, clock=clock)
+            return CashierDesk(open_database(db_url), clock=clock, lang=lang_now)
 
-        return PosApp(settings, open_backend, clock=clock)
-    return PosApp(settings, backend, clock=clock)
+        return PosApp(settings, open_desk, clock=clock)
+    return PosApp(settings, desk, clock=clock)
 
 
 def run_app(lang: str | None = None, db_url: str | None = None) -> int:

@@ -1,11 +1,5 @@
-"""The hospital's wall clock: China Standard Time, whatever zone the machine is set to."""
+"""The hospital's wall clock is engine.clock's China time (re-exported for the pos layers)."""
 
-from __future__ import annotations
+from engine.clock import CHINA, Clock, center_view, china_now, in_china
 
-from datetime import datetime, timedelta, timezone
-
-CHINA = timezone(timedelta(hours=8), "CST")
-
-
-def china_now() -> datetime:
-    return datetime.now(CHINA)
+__all__ = ["CHINA", "Clock", "center_view", "china_now", "in_china"]

@@ -11,7 +11,6 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 
 import platformdirs
@@ -22,7 +21,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from engine.db import default_sqlite_url, is_sqlite, make_engine, normalize_url
-from pos.clock import CHINA
+from pos.clock import Clock, center_view, china_now
 from pos.store.models import HospitalBase, Institution
 from pos.store.seed import FIXTURES, seed_hospital
 
@@ -31,9 +30,12 @@ ENV_URL = "POS_DATABASE_URL"
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
-def center_clock() -> datetime:
-    """The center keeps naive local (China) time; the hospital keeps aware instants of the same."""
-    return datetime.now(CHINA).replace(tzinfo=None)
+def build_center(engine: Engine, *, clock: Clock = china_now, lang: str = "zh"):
+    """The embedded insurance center on `engine`, on the hospital's clock: the one way to build it
+    (the app, the desk and `pos txn` all come here), so both sides agree on the day."""
+    from engine.center import Center
+
+    return Center(engine, clock=center_view(clock), lang=lang)
 
 
 def default_url() -> str:
@@ -82,9 +84,7 @@ class Database:
     def center(self):
         """The embedded insurance center on this database (engine.center.Center)."""
         if self._center is None:
-            from engine.center import Center
-
-            self._center = Center(self.engine, clock=center_clock)
+            self._center = build_center(self.engine)
         return self._center
 
     def dispose(self) -> None:

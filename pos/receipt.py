@@ -11,12 +11,14 @@ from decimal import Decimal
 from pathlib import Path
 
 from engine.codes import ChrgitmLv, Insutype, MedChrgitmType, MedType, PsnType
+from engine.masking import mask_name
 from engine.money import yuan
 from pos import cells, i18n
 from pos.cells import pad, rpad
+from pos.clock import in_china
 from pos.config import PrinterSettings
 from pos.i18n import gend_code
-from pos.ui_bridge import SessionView, SettledView
+from pos.services.views import SessionView, SettleOutcome
 
 WIDTH = 44
 TRAINING_MARK = "培训模式 TRAINING — 非正式票据"
@@ -49,26 +51,37 @@ def _label(code_enum, code: str) -> str:
         return code
 
 
-def render_receipt(done: SettledView, session: SessionView, *, training: bool = False) -> str:
+def _payer(done: SettleOutcome) -> tuple[str, str, str, str, int]:
+    """(masked name, masked 身份证, psn_type, 参保地, age) of the settled patient."""
+    p = done.patient
+    if p is None:
+        return mask_name(done.settlement.psn_name), "", "", "", 0
+    ins = p.shown_insurance
+    region = p.region_name or (ins.insuplc_admdvs if ins else "")
+    return p.name_masked, p.certno_masked, ins.psn_type if ins else "", region, p.age or 0
+
+
+def render_receipt(done: SettleOutcome, session: SessionView, *, training: bool = False) -> str:
     """门诊收费票据: header, charge categories, 其他信息 block, tenders, footer."""
     t = i18n.t
-    s = done.split
-    p = done.patient
+    st = done.settlement
+    s = st
+    name, certno, _, _, age = _payer(done)
     out: list[str] = []
     if training:
         out.append(center(TRAINING_MARK))
-    out.append(center(session.institution_name))
+    out.append(center(session.station.institution_label(i18n.get_lang())))
     out.append(center(t("receipt.title")))
     out.append(rule("="))
-    out.append(kv(t("receipt.no"), done.receipt_no))
-    out.append(kv(t("receipt.date"), done.setl_time.strftime("%Y-%m-%d %H:%M:%S")))
-    out.append(kv(t("receipt.payer"), p.name_masked))
-    out.append(kv(t("receipt.payer_id"), p.certno_masked))
+    out.append(kv(t("receipt.no"), st.receipt_no))
+    out.append(kv(t("receipt.date"), in_china(st.setl_time).strftime("%Y-%m-%d %H:%M:%S")))
+    out.append(kv(t("receipt.payer"), name))
+    out.append(kv(t("receipt.payer_id"), certno))
     out.append(rule())
     # charge items by category, in the 票据 order (01..14)
     by_cat: dict[str, Decimal] = defaultdict(Decimal)
-    for line in done.lines:
-        by_cat[line.category] += line.amount
+    for line in done.fee_lines:
+        by_cat[line.med_chrgitm_type] += line.amount
     out.append(pad(t("receipt.item"), WIDTH - 12) + rpad(t("receipt.amount"), 12))
     for code in sorted(by_cat):
         out.append(kv(_label(MedChrgitmType, code), _money(by_cat[code])))
@@ -76,11 +89,12 @@ def render_receipt(done: SettledView, session: SessionView, *, training: bool = 
     out.append(kv(t("receipt.total"), _money(s.amount("medfee_sumamt"))))
     out.append(rule())
     out.append(t("receipt.other_info"))
-    out.append(kv(t("receipt.serial"), done.setl_id))
-    out.append(kv(t("receipt.med_type"), _label(MedType, done.med_type)))
-    out.append(kv(t("receipt.insutype"), _label(Insutype, p.insutype)))
-    out.append(kv(t("receipt.psn_no"), p.psn_no))
-    out.append(kv(t("receipt.gend_age"), f"{t('gend.' + gend_code(p.gend))} {p.age}"))
+    out.append(kv(t("receipt.serial"), st.setl_id))
+    out.append(kv(t("receipt.med_type"), _label(MedType, st.med_type)))
+    out.append(kv(t("receipt.insutype"), _label(Insutype, st.insutype)))
+    out.append(kv(t("receipt.psn_no"), st.psn_no))
+    gend = done.patient.gend if done.patient else ""
+    out.append(kv(t("receipt.gend_age"), f"{t('gend.' + gend_code(gend))} {age}"))
     other = s.amount("fund_pay_sumamt") - s.amount("hifp_pay")
     out.append(kv(t("receipt.hifp"), _money(s.amount("hifp_pay"))))
     out.append(kv(t("receipt.other_pay"), _money(other)))
@@ -90,24 +104,27 @@ def render_receipt(done: SettledView, session: SessionView, *, training: bool = 
     out.append(kv(t("receipt.self_pay"), _money(selfpay)))
     out.append(kv(t("receipt.own_pay"), _money(s.amount("fulamt_ownpay_amt"))))
     out.append(rule())
-    for tender in done.tenders:
+    for tender in st.tenders:
         out.append(kv(t("tender.method." + tender.method), _money(tender.amount)))
-        if tender.received is not None and tender.received != tender.amount:
-            out.append(kv("  " + t("tender.received"), _money(tender.received)))
-    out.append(kv(t("tender.change"), _money(done.change)))
+        if tender.tendered != tender.amount:
+            out.append(kv("  " + t("tender.received"), _money(tender.tendered)))
+    out.append(kv(t("tender.change"), _money(st.change)))
     out.append(rule())
-    out.append(kv(t("receipt.payee"), f"{session.cashier_no} {session.cashier_name}"))
-    out.append(kv(t("receipt.station"), session.station_name))
+    cashier = session.cashier
+    out.append(kv(t("receipt.payee"), f"{cashier.cashier_no} {cashier.name}"))
+    out.append(kv(t("receipt.station"), session.station.station_name))
     if training:
         out.append(center(TRAINING_MARK))
     return "\n".join(out) + "\n"
 
 
-def render_slip(done: SettledView, session: SessionView, *, training: bool = False) -> str:
+def render_slip(done: SettleOutcome, session: SessionView, *, training: bool = False) -> str:
     """医保结算单 / 基金结算清单 (§5.2), with 其中：个人账户共济支出."""
     t = i18n.t
-    s = done.split
-    p = done.patient
+    st = done.settlement
+    s = st
+    name, certno, psn_type, region, _ = _payer(done)
+    station = session.station
     out: list[str] = []
     if training:
         out.append(center(TRAINING_MARK))
@@ -115,21 +132,21 @@ def render_slip(done: SettledView, session: SessionView, *, training: bool = Fal
     out.append(center(t("slip.unit")))
     out.append(rule("="))
     out.append(t("slip.sec_institution"))
-    out.append(kv(t("slip.institution"), session.institution_name))
-    out.append(kv(t("slip.institution_code"), session.institution_code))
-    out.append(kv(t("slip.setl_id"), done.setl_id))
+    out.append(kv(t("slip.institution"), station.institution_label(i18n.get_lang())))
+    out.append(kv(t("slip.institution_code"), station.fixmedins_code))
+    out.append(kv(t("slip.setl_id"), st.setl_id))
     out.append(t("slip.sec_person"))
-    out.append(kv(t("slip.name"), p.name_masked))
-    out.append(kv(t("slip.certno"), p.certno_masked))
-    out.append(kv(t("slip.psn_type"), _label(PsnType, p.psn_type)))
-    out.append(kv(t("slip.insutype"), _label(Insutype, p.insutype)))
-    out.append(kv(t("slip.insuplc"), p.region_name or p.insuplc_admdvs))
-    out.append(kv(t("slip.med_type"), _label(MedType, done.med_type)))
-    out.append(kv(t("slip.setl_time"), done.setl_time.strftime("%Y-%m-%d %H:%M:%S")))
+    out.append(kv(t("slip.name"), name))
+    out.append(kv(t("slip.certno"), certno))
+    out.append(kv(t("slip.psn_type"), _label(PsnType, psn_type)))
+    out.append(kv(t("slip.insutype"), _label(Insutype, st.insutype)))
+    out.append(kv(t("slip.insuplc"), region))
+    out.append(kv(t("slip.med_type"), _label(MedType, st.med_type)))
+    out.append(kv(t("slip.setl_time"), in_china(st.setl_time).strftime("%Y-%m-%d %H:%M:%S")))
     out.append(t("slip.sec_fees"))
     by_lv: dict[str, Decimal] = defaultdict(Decimal)
-    for line in done.lines:
-        by_lv[line.lv] += line.amount
+    for line in done.fee_lines:
+        by_lv[line.chrgitm_lv] += line.amount
     for code in sorted(by_lv):
         out.append(kv("  " + _label(ChrgitmLv, code), _money(by_lv[code])))
     out.append(kv(t("slip.fulamt"), _money(s.amount("fulamt_ownpay_amt"))))
@@ -149,8 +166,9 @@ def render_slip(done: SettledView, session: SessionView, *, training: bool = Fal
     out.append(kv(t("slip.of_which_cash"), _money(s.amount("psn_cash_pay"))))
     out.append(kv(t("slip.of_which_acct"), _money(s.amount("acct_pay"))))
     out.append(kv(t("slip.of_which_mulaid"), _money(s.amount("acct_mulaid_pay"))))
-    for giver, amount in done.mulaid_detail:
-        out.append(kv("      " + giver, _money(amount)))
+    for detail in st.mulaid_detail:
+        giver = mask_name(str(detail.get("giver_name_masked") or detail.get("giver") or ""))
+        out.append(kv("      " + giver, _money(Decimal(str(detail.get("amount", "0"))))))
     out.append(kv(t("slip.other_pay"), _money(s.amount("hosp_part_amt"))))
     out.append(kv(t("slip.balc"), _money(s.amount("balc"))))
     out.append(rule())
@@ -162,19 +180,12 @@ def render_slip(done: SettledView, session: SessionView, *, training: bool = Fal
         cash=_money(s.amount("psn_cash_pay")),
     )
     out.extend(wrap_cells(sentence))
-    out.append(kv(t("slip.operator"), f"{session.cashier_no} {session.cashier_name}"))
+    cashier = session.cashier
+    out.append(kv(t("slip.operator"), f"{cashier.cashier_no} {cashier.name}"))
     out.append(t("slip.signature"))
     if training:
         out.append(center(TRAINING_MARK))
     return "\n".join(out) + "\n"
-
-
-def render_all(done: SettledView, session: SessionView, *, training: bool = False) -> str:
-    return (
-        render_receipt(done, session, training=training)
-        + "\n"
-        + render_slip(done, session, training=training)
-    )
 
 
 class PrintError(Exception):

@@ -14,7 +14,7 @@ from textual.widgets.option_list import Option
 
 from engine.codes import MdtrtCertType
 from pos.i18n import t
-from pos.ui_bridge import VirtualCard
+from pos.services.views import VirtualCard
 from screens.common import TranslatedBindings, key
 from screens.widgets import code_label
 
@@ -32,7 +32,7 @@ class CardReaderModal(TranslatedBindings, ModalScreen[str | None]):
         with Vertical(classes="modal-box", id="reader-box"):
             yield Static(t("reader.title"), classes="modal-title")
             options = [
-                Option(f"[{code_label(MdtrtCertType, c.kind)}] {c.label}", id=str(i))
+                Option(f"[{code_label(MdtrtCertType, c.mdtrt_cert_type)}] {c.label}", id=str(i))
                 for i, c in enumerate(self.cards)
             ]
             yield OptionList(*options, id="cards")

@@ -1,14 +1,13 @@
 """The cashier's main screen: scan → patient → visit and bill → pre-settle → co-pay → tender → receipt.
 
-Workers await backend calls on the app's backend thread and post messages; the handlers below own
+Workers await desk calls on the app's desk thread and only post messages; the handlers below own
 every state change. Every failure becomes one line in the status area.
 """
 
 from __future__ import annotations
 
-import time
 import unicodedata
-from dataclasses import replace
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import ClassVar
 
@@ -23,19 +22,18 @@ from textual.widgets.option_list import Option
 
 from engine.codes import MdtrtCertType, MedType
 from engine.money import yuan
-from pos.clock import CHINA
+from pos.clock import in_china
 from pos.i18n import get_lang, t
-from pos.ui_bridge import (
-    BillState,
-    CatalogItem,
+from pos.services.views import (
+    CatalogItemView,
+    MessageRecord,
     PatientView,
-    SettledView,
-    SplitView,
-    Tender,
+    PresettleView,
+    SettleOutcome,
+    TenderInput,
     VisitView,
-    error_text,
 )
-from screens.common import StatusLine, TranslatedBindings, key
+from screens.common import StatusLine, TranslatedBindings, error_text, key
 from screens.widgets import (
     BillTable,
     MessageLog,
@@ -50,30 +48,37 @@ MAX_SCAN = 64
 MAX_ITEM_TEXT = 40
 
 
-def clean_scan(text: str) -> str | None:
-    """The scanned/keyed text, or None if it holds control characters or is too long."""
+def clean_text(text: str, limit: int = MAX_SCAN) -> str | None:
+    """Typed text without its edge spaces, or None if it holds control characters or is too long.
+
+    Input hygiene only: what a scan *is* (e-voucher, 身份证, 社保卡) is the desk's to say.
+    """
     text = text.strip()
-    if len(text) > MAX_SCAN:
+    if len(text) > limit:
         return None
     if any(unicodedata.category(ch).startswith("C") for ch in text):
         return None
     return text
 
 
-def cert_kind(text: str) -> str:
-    """What the cashier scanned, as an mdtrt_cert_type guess: 02 身份证, 03 社保卡, 01 e-voucher."""
-    if len(text) == 18 and text[:17].isascii() and text[:17].isdigit():
-        return "02"
-    if len(text) == 9 and text[0].isalpha() and text[1:].isdigit():
-        return "03"
-    return "01"
+@dataclass
+class BillState:
+    """What the cashier screen holds between steps (kept across Esc and modals)."""
+
+    patient: PatientView | None = None
+    visit: VisitView | None = None
+    split: PresettleView | None = None
+    settled: SettleOutcome | None = None
+    copay_decided: bool = False
+    chosen_givers: list[str] = field(default_factory=list)  # giver psn_nos, in deduction order
+    proof_checked: bool = False
+    acct_used: bool = True
 
 
 class Identified(Message):
-    def __init__(self, patient: PatientView, cert_type: str) -> None:
+    def __init__(self, patient: PatientView) -> None:
         super().__init__()
         self.patient = patient
-        self.cert_type = cert_type
 
 
 class VisitLoaded(Message):
@@ -85,7 +90,9 @@ class VisitLoaded(Message):
 
 
 class SplitReady(Message):
-    def __init__(self, split: SplitView, then_tender: bool = False, prompt: bool = True) -> None:
+    def __init__(
+        self, split: PresettleView, then_tender: bool = False, prompt: bool = True
+    ) -> None:
         super().__init__()
         self.split = split
         self.then_tender = then_tender
@@ -93,7 +100,7 @@ class SplitReady(Message):
 
 
 class SettledMsg(Message):
-    def __init__(self, done: SettledView) -> None:
+    def __init__(self, done: SettleOutcome) -> None:
         super().__init__()
         self.done = done
 
@@ -102,6 +109,22 @@ class Reversed(Message):
     def __init__(self, calls: list[str]) -> None:
         super().__init__()
         self.calls = calls
+
+
+class CatalogLoaded(Message):
+    def __init__(self, items: list[CatalogItemView]) -> None:
+        super().__init__()
+        self.items = items
+
+
+class LogLoaded(Message):
+    def __init__(self, records: list[MessageRecord]) -> None:
+        super().__init__()
+        self.records = records
+
+
+class Cleared(Message):
+    """The desk let go of the patient: the counter is empty."""
 
 
 class Failed(Message):
@@ -133,25 +156,11 @@ class CashierScreen(TranslatedBindings, Screen[None]):
         super().__init__()
         self._translate_bindings()
         self.state = BillState()
-        self._cert_type = "01"
-        self._catalog: list[CatalogItem] = []
+        self._catalog: list[CatalogItemView] = []
         self._busy: str | None = None
         self._settling = False
         self._split_stale = True
         self._discard_armed = False
-        # Latency probes (ms) for the benchmark: key handled → result painted.
-        self.timings: dict[str, list[float]] = {"scan": [], "presettle": []}
-        self._t0: dict[str, float] = {}
-
-    def _mark(self, what: str) -> None:
-        self._t0[what] = time.perf_counter()
-
-    def _painted(self, what: str) -> None:
-        start = self._t0.pop(what, None)
-        if start is not None:
-            self.call_after_refresh(
-                lambda: self.timings[what].append((time.perf_counter() - start) * 1000)
-            )
 
     # ------------------------------------------------------------------ layout
 
@@ -181,15 +190,15 @@ class CashierScreen(TranslatedBindings, Screen[None]):
         yield Footer(compact=True)
 
     def _topbar_text(self) -> str:
-        s = self.app.session
-        now = self.app.clock().astimezone(CHINA).strftime("%Y-%m-%d %H:%M")
-        if s is None:
+        session = self.app.session
+        now = in_china(self.app.clock()).strftime("%Y-%m-%d %H:%M")
+        if session is None:
             return t("app.title")
         return t(
             "top.info",
-            inst=s.institution_name,
-            station=s.station_name,
-            cashier=f"{s.cashier_no} {s.cashier_name}",
+            inst=session.station.institution_label(get_lang()),
+            station=session.station.station_name,
+            cashier=f"{session.cashier.cashier_no} {session.cashier.name}",
             now=now,
         )
 
@@ -222,61 +231,77 @@ class CashierScreen(TranslatedBindings, Screen[None]):
         self.query_one("#visit-info", Static).update(info)
 
     def _refresh_log(self) -> None:
-        log = self.query_one(MessageLog)
-        if log.display:
-            log.show_exchanges(list(self.app.backend.exchanges()))
+        if self.query_one(MessageLog).display:
+            self.load_log()
 
-    # ------------------------------------------------------------------ workers
+    # ------------------------------------------------------------------ workers (post only)
 
     @work(group="catalog", exclusive=True)
     async def load_catalog(self) -> None:
         try:
-            self._catalog = list(await self.app.call(self.app.backend.catalog))
+            items = list(await self.app.call(self.app.desk.catalog))
         except Exception as exc:
             self.post_message(Failed("catalog", error_text(exc)))
+            return
+        self.post_message(CatalogLoaded(items))
 
-    @work(group="backend")
+    @work(group="log", exclusive=True)
+    async def load_log(self) -> None:
+        records = list(await self.app.call(self.app.desk.exchanges))
+        self.post_message(LogLoaded(records))
+
+    @work(group="desk")
     async def run_identify(self, text: str) -> None:
-        backend = self.app.backend
         try:
-            patient = await self.app.call(backend.identify, text)
+            patient = await self.app.call(self.app.desk.identify, text)
         except Exception as exc:
             self.post_message(Failed("identify", error_text(exc)))
             return
-        self.post_message(Identified(patient, cert_kind(text)))
+        self.post_message(Identified(patient))
 
-    @work(group="backend")
+    @work(group="desk")
     async def run_open_visit(self, med_type: str) -> None:
+        desk = self.app.desk
         try:
-            visit = await self.app.call(self.app.backend.open_visit, med_type)
+            visit = await self.app.call(desk.open_visit, med_type)
         except Exception as exc:
             self.post_message(Failed("visit", error_text(exc)))
             return
         self.post_message(VisitLoaded(visit, note=t("status.visit_opened", n=len(visit.lines))))
 
-    @work(group="backend")
-    async def run_bill_change(self, op: str, *args) -> None:
-        backend = self.app.backend
-        fn = {"add": backend.add_line, "remove": backend.remove_line, "qty": backend.set_quantity}[
-            op
-        ]
+    @work(group="desk")
+    async def run_bill_change(self, op: str, line_no: int | None, code: str = "", qty=None) -> None:
+        desk = self.app.desk
+
+        def change() -> VisitView:
+            if op == "add":
+                desk.add_line(code, qty)
+            elif op == "remove":
+                desk.remove_line(line_no)
+            else:
+                desk.edit_line(line_no, qty)
+            return desk.current_visit()
+
         try:
-            visit = await self.app.call(fn, *args)
+            visit = await self.app.call(change)
         except Exception as exc:
             self.post_message(Failed("bill", error_text(exc)))
             return
-        keep = args[0] if op == "qty" else None
+        keep = line_no if op == "qty" else None
         if op == "add":
-            keep = visit.lines[-1].line_id if visit.lines else None
+            keep = visit.lines[-1].line_no if visit.lines else None
         self.post_message(VisitLoaded(visit, keep=keep, note=t("status.bill_" + op)))
 
-    @work(group="backend")
+    @work(group="desk")
     async def run_presettle(self, then_tender: bool = False, prompt: bool = True) -> None:
         st = self.state
         givers = list(st.chosen_givers) if st.copay_decided else None
         try:
             split = await self.app.call(
-                self.app.backend.presettle, st.acct_used, givers, st.proof_checked
+                self.app.desk.presettle,
+                acct_used=st.acct_used,
+                copay_givers=givers,
+                copay_proof_checked=st.proof_checked,
             )
         except Exception as exc:
             self.post_message(Failed("presettle", error_text(exc)))
@@ -284,22 +309,22 @@ class CashierScreen(TranslatedBindings, Screen[None]):
         self.post_message(SplitReady(split, then_tender=then_tender, prompt=prompt))
 
     @work(group="settle")
-    async def run_settle(self, tenders: list[Tender]) -> None:
+    async def run_settle(self, tenders: list[TenderInput]) -> None:
         try:
-            done = await self.app.call(self.app.backend.settle, tenders)
+            done = await self.app.call(self.app.desk.settle, tenders)
         except Exception as exc:
             self.post_message(Failed("settle", error_text(exc)))
             return
         self.post_message(SettledMsg(done))
 
-    @work(group="backend")
+    @work(group="desk")
     async def run_reverse(self) -> None:
         try:
-            done = await self.app.call(self.app.backend.reverse_lost)
+            lost = await self.app.call(self.app.desk.reverse_lost_of_patient)
         except Exception as exc:
             self.post_message(Failed("reverse", error_text(exc)))
             return
-        self.post_message(Reversed(done))
+        self.post_message(Reversed([f"{call.infno}:{call.msgid}" for call in lost]))
 
     def _start(self, what: str) -> bool:
         if self._busy is not None:
@@ -326,6 +351,16 @@ class CashierScreen(TranslatedBindings, Screen[None]):
             scan.value = ""
             scan.focus()
 
+    @on(CatalogLoaded)
+    def _catalog_loaded(self, msg: CatalogLoaded) -> None:
+        self._catalog = msg.items
+
+    @on(LogLoaded)
+    def _log_loaded(self, msg: LogLoaded) -> None:
+        log = self.query_one(MessageLog)
+        if log.display:
+            log.show_exchanges(msg.records)
+
     @on(Reversed)
     def _reversed(self, msg: Reversed) -> None:
         self._done()
@@ -336,23 +371,19 @@ class CashierScreen(TranslatedBindings, Screen[None]):
     def _identified(self, msg: Identified) -> None:
         self._done()
         self.state = BillState(patient=msg.patient)
-        self._cert_type = msg.cert_type
         self._split_stale = True
-        self.query_one(PatientPanel).show_patient(
-            msg.patient, msg.patient.cert_type or msg.cert_type
-        )
-        self._painted("scan")
+        self.query_one(PatientPanel).show_patient(msg.patient)
         self.query_one("#patient-brief", Static).update(patient_brief(msg.patient))
         self.query_one(SplitPanel).show_none()
         self.query_one(WhyPanel).show_trace(())
         self.query_one(BillTable).clear()
         scan = self.query_one("#scan", Input)
         scan.value = ""
-        via = code_label(MdtrtCertType, msg.patient.cert_type or msg.cert_type)
+        via = code_label(MdtrtCertType, msg.patient.mdtrt_cert_type)
         self.status.show(t("status.identified", name=msg.patient.name_masked, via=via), "ok")
         self._refresh_log()
         session = self.app.session
-        med = "41" if session is not None and session.is_pharmacy else "11"
+        med = "41" if session is not None and session.station.is_pharmacy else "11"
         if self._start("visit"):
             self.run_open_visit(med)
 
@@ -378,7 +409,6 @@ class CashierScreen(TranslatedBindings, Screen[None]):
         self.state.split = msg.split
         self._split_stale = False
         self._show_split(msg.split)
-        self._painted("presettle")
         self._refresh_log()
         self.status.show(
             t(
@@ -391,7 +421,7 @@ class CashierScreen(TranslatedBindings, Screen[None]):
         if (
             msg.prompt
             and not self.state.copay_decided
-            and msg.split.options
+            and msg.split.copay_options
             and msg.split.amount("psn_cash_pay") > 0
         ):
             self.action_copay(then_tender=msg.then_tender)
@@ -399,31 +429,35 @@ class CashierScreen(TranslatedBindings, Screen[None]):
         if msg.then_tender:
             self._open_tender()
 
-    def _show_split(self, split: SplitView, settled: bool = False) -> None:
+    def _show_split(self, split: PresettleView, amounts: dict | None = None) -> None:
+        """The pre-settlement's split, or the stored settlement's `amounts` with its givers."""
         panel = self.query_one(SplitPanel)
         width = max(10, panel.size.width - 4) if panel.size.width else 34
-        panel.show_split(split, settled=settled, width=width)
+        panel.show_split(
+            amounts if amounts is not None else split.money,
+            split.copay_options,
+            acct_used=split.acct_used,
+            settled=amounts is not None,
+            width=width,
+        )
         self.query_one(WhyPanel).show_trace(split.trace)
 
     @on(SettledMsg)
     def _settled(self, msg: SettledMsg) -> None:
         self._done()
         self._settling = False
-        prev = self.state.split
-        split = msg.done.split
-        if prev is not None:  # the stored amounts, with the pre-settlement's "why" and givers
-            split = replace(split, trace=prev.trace, options=prev.options, acct_used=prev.acct_used)
+        settlement = msg.done.settlement
         self.state.settled = msg.done
-        self.state.split = split
-        self._show_split(split, settled=True)
+        if self.state.split is not None:  # the stored amounts, with the pre-settlement's "why"
+            self._show_split(self.state.split, dict(settlement.amounts))
         self._refresh_log()
         note = "status.settled_again" if msg.done.already else "status.settled"
         self.status.show(
             t(
                 note,
-                setl_id=msg.done.setl_id,
-                receipt=msg.done.receipt_no,
-                change=yuan(msg.done.change),
+                setl_id=settlement.setl_id,
+                receipt=settlement.receipt_no,
+                change=yuan(settlement.change),
             ),
             "ok",
         )
@@ -433,7 +467,7 @@ class CashierScreen(TranslatedBindings, Screen[None]):
 
     @on(Input.Submitted, "#scan")
     def _scan_submitted(self, event: Input.Submitted) -> None:
-        text = clean_scan(event.value)
+        text = clean_text(event.value)
         if text is None:
             event.input.value = ""
             self.status.show(t("scan.bad_input"), "error")
@@ -441,7 +475,6 @@ class CashierScreen(TranslatedBindings, Screen[None]):
         if not text:
             self.status.show(t("scan.empty"), "error")
             return
-        self._mark("scan")
         self._identify(text)
 
     def _identify(self, text: str) -> None:
@@ -461,17 +494,20 @@ class CashierScreen(TranslatedBindings, Screen[None]):
     def _item_changed(self, event: Input.Changed) -> None:
         self._suggest(event.value)
 
-    def _matches(self, text: str) -> list[CatalogItem]:
+    def _matches(self, text: str) -> list[CatalogItemView]:
         text = text.strip().lower()
         if not text:
             return []
         hits = []
         for item in self._catalog:
-            hay = (item.code.lower(), item.name.lower(), getattr(item, "pinyin", "").lower())
+            hay = (item.medins_list_codg.lower(), item.name.lower(), item.pinyin.lower())
             if any(text in h for h in hay if h):
                 hits.append(item)
         hits.sort(
-            key=lambda i: (not i.code.lower().startswith(text), not i.name.lower().startswith(text))
+            key=lambda i: (
+                not i.medins_list_codg.lower().startswith(text),
+                not i.name.lower().startswith(text),
+            )
         )
         return hits
 
@@ -481,16 +517,15 @@ class CashierScreen(TranslatedBindings, Screen[None]):
         hits = self._matches(name)[:6]
         options.clear_options()
         for item in hits:
-            lv = {"01": t("lv.a"), "02": t("lv.b"), "03": t("lv.c")}.get(item.lv, "?")
-            options.add_option(
-                Option(f"{lv} {item.code}  {item.name}  {yuan(item.price)}", id=item.code)
-            )
+            lv = {"01": t("lv.a"), "02": t("lv.b"), "03": t("lv.c")}.get(item.chrgitm_lv, "?")
+            code = item.medins_list_codg
+            options.add_option(Option(f"{lv} {code}  {item.name}  {yuan(item.pric)}", id=code))
         options.display = bool(hits)
 
     @on(Input.Submitted, "#item-entry")
     def _item_submitted(self, event: Input.Submitted) -> None:
         value = event.value
-        if len(value) > MAX_ITEM_TEXT or clean_scan(value) is None:
+        if clean_text(value, MAX_ITEM_TEXT) is None:
             event.input.value = ""
             self.status.show(t("bill.bad_item_text"), "error")
             return
@@ -500,7 +535,9 @@ class CashierScreen(TranslatedBindings, Screen[None]):
             return
         hits = self._matches(name)
         exact = [
-            i for i in hits if i.code.lower() == name.strip().lower() or i.name == name.strip()
+            i
+            for i in hits
+            if i.medins_list_codg.lower() == name.strip().lower() or i.name == name.strip()
         ]
         if exact:
             hits = exact[:1]
@@ -514,7 +551,7 @@ class CashierScreen(TranslatedBindings, Screen[None]):
             self.status.show(t("bill.ambiguous", n=len(hits)), "error")
             self.query_one("#suggestions", OptionList).focus()
             return
-        self._add(hits[0].code, qty)
+        self._add(hits[0].medins_list_codg, qty)
         event.input.value = ""
 
     @on(OptionList.OptionSelected, "#suggestions")
@@ -529,7 +566,7 @@ class CashierScreen(TranslatedBindings, Screen[None]):
         if not self._need_visit():
             return
         if self._start("bill"):
-            self.run_bill_change("add", code, qty)
+            self.run_bill_change("add", None, code, qty)
 
     def _need_visit(self) -> bool:
         if self.state.patient is None or self.state.visit is None:
@@ -549,7 +586,7 @@ class CashierScreen(TranslatedBindings, Screen[None]):
             if scan:
                 self._identify(scan)
 
-        self.app.push_screen(CardReaderModal(list(self.app.backend.virtual_cards())), picked)
+        self.app.push_screen(CardReaderModal(self.app.desk.virtual_cards()), picked)
 
     def action_med_type(self) -> None:
         if self.state.patient is None:
@@ -566,7 +603,7 @@ class CashierScreen(TranslatedBindings, Screen[None]):
             if code and code != current and self._start("visit"):
                 self.run_open_visit(code)
 
-        self.app.push_screen(MedTypeModal(list(self.app.backend.med_types()), current), chosen)
+        self.app.push_screen(MedTypeModal(self.app.desk.med_types(), current), chosen)
 
     def action_add_item(self) -> None:
         if not self._need_visit():
@@ -578,10 +615,9 @@ class CashierScreen(TranslatedBindings, Screen[None]):
     def action_quantity(self) -> None:
         if not self._need_visit():
             return
-        table = self.query_one(BillTable)
-        line_id = table.current_line_id()
+        line_no = self.query_one(BillTable).current_line_no()
         line = (
-            next((x for x in self.state.visit.lines if x.line_id == line_id), None)
+            next((x for x in self.state.visit.lines if x.line_no == line_no), None)
             if self.state.visit
             else None
         )
@@ -592,7 +628,7 @@ class CashierScreen(TranslatedBindings, Screen[None]):
 
         def chosen(qty: Decimal | None) -> None:
             if qty is not None and self._start("bill"):
-                self.run_bill_change("qty", line.line_id, qty)
+                self.run_bill_change("qty", line.line_no, qty=qty)
 
         self.app.push_screen(QuantityModal(line), chosen)
 
@@ -601,12 +637,12 @@ class CashierScreen(TranslatedBindings, Screen[None]):
             return
         if not self._need_visit():
             return
-        line_id = self.query_one(BillTable).current_line_id()
-        if line_id is None:
+        line_no = self.query_one(BillTable).current_line_no()
+        if line_no is None:
             self.status.show(t("bill.no_line"), "error")
             return
         if self._start("bill"):
-            self.run_bill_change("remove", line_id)
+            self.run_bill_change("remove", line_no)
 
     def action_presettle(self) -> None:
         if not self._need_visit():
@@ -615,7 +651,6 @@ class CashierScreen(TranslatedBindings, Screen[None]):
             self.status.show(t("bill.empty"), "error")
             return
         if self._start("presettle"):
-            self._mark("presettle")
             self.run_presettle()
 
     def action_toggle_acct(self) -> None:
@@ -634,13 +669,13 @@ class CashierScreen(TranslatedBindings, Screen[None]):
         if split is None or self._split_stale:
             self.status.show(t("status.presettle_first"), "error")
             return
-        if not split.options:
+        if not split.copay_options:
             self.status.show(t("copay.none"), "error")
             return
         from screens.copay import CopayChoice, CopayModal
 
         session = self.app.session
-        need_proof = bool(session and session.proof_at_counter)
+        need_proof = bool(session and session.station.proof_at_counter)
 
         def chosen(choice: CopayChoice | None) -> None:
             if choice is None:  # Esc: back, nothing changes
@@ -681,7 +716,7 @@ class CashierScreen(TranslatedBindings, Screen[None]):
         if split is None:
             return
 
-        def tendered(tenders: list[Tender] | None) -> None:
+        def tendered(tenders: list[TenderInput] | None) -> None:
             if tenders is None:
                 self.status.show(t("tender.cancelled"), "info")
                 return
@@ -731,13 +766,17 @@ class CashierScreen(TranslatedBindings, Screen[None]):
         self._discard_armed = False
         self.reset_bill()
 
-    @work(group="backend")
+    @work(group="desk")
     async def reset_bill(self) -> None:
         try:
-            await self.app.call(self.app.backend.reset)
+            await self.app.call(self.app.desk.clear_patient)
         except Exception as exc:
             self.post_message(Failed("reset", error_text(exc)))
             return
+        self.post_message(Cleared())
+
+    @on(Cleared)
+    def _cleared(self) -> None:
         self.state = BillState()
         self._split_stale = True
         self.query_one(PatientPanel).show_none()
@@ -793,4 +832,4 @@ def split_qty(value: str) -> tuple[str, Decimal | None]:
     return value, Decimal(1)
 
 
-__all__ = ["CashierScreen", "clean_scan", "get_lang"]
+__all__ = ["CashierScreen", "clean_text"]

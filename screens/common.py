@@ -7,7 +7,8 @@ from dataclasses import replace
 from textual.binding import Binding
 from textual.widgets import Static
 
-from pos.i18n import t
+from pos.errors import PosError
+from pos.i18n import get_lang, t
 
 
 def key(
@@ -46,3 +47,10 @@ class StatusLine(Static):
         self.set_class(kind == "ok", "-ok")
         self.set_class(kind == "busy", "-busy")
         self.update(text)
+
+
+def error_text(exc: BaseException) -> str:
+    """One status line for any failure, in the current language; never a traceback."""
+    if isinstance(exc, PosError):
+        return exc.message(get_lang())
+    return t("status.internal_error", kind=type(exc).__name__)

@@ -19,20 +19,20 @@ from textual.widgets.selection_list import Selection
 from engine.codes import Relationship
 from engine.money import yuan
 from pos.i18n import get_lang, t
-from pos.ui_bridge import CopayOption, SplitView
+from pos.services.views import CopayOption, PresettleView, own_acct_pay
 from screens.common import StatusLine, TranslatedBindings, key
 from screens.widgets import code_label
 
 
 @dataclass(frozen=True)
 class CopayChoice:
-    givers: tuple[str, ...]  # binding ids, in the order shown (the deduction order)
+    givers: tuple[str, ...]  # giver psn_nos, in the order shown (the deduction order)
     proof_checked: bool
 
 
 def option_prompt(o: CopayOption) -> Text:
     text = Text()
-    text.append(o.giver_masked, style="bold")
+    text.append(o.giver_name_masked, style="bold")
     rel = code_label(Relationship, o.relationship)
     text.append(f"（{rel}）" if get_lang() == "zh" else f" ({rel})")
     if o.usable:
@@ -41,7 +41,7 @@ def option_prompt(o: CopayOption) -> Text:
     else:
         text.append(f"  {t('copay.unusable')}", style="bold red")
         sep = "" if get_lang() == "zh" else " "
-        text.append(sep.join(r.text() for r in o.reasons), style="red")
+        text.append(sep.join(r.text(get_lang()) for r in o.reasons), style="red")
     return text
 
 
@@ -54,11 +54,12 @@ class CopayModal(TranslatedBindings, ModalScreen[CopayChoice | None]):
         key("escape", "back", "key.back", id="copay-back"),
     ]
 
-    def __init__(self, split: SplitView, need_proof: bool, proof_checked: bool = False) -> None:
+    def __init__(self, split: PresettleView, need_proof: bool, proof_checked: bool = False) -> None:
         super().__init__()
         self._translate_bindings()
         self.split = split
-        self.need_proof = need_proof and any(o.usable for o in split.options)
+        self.options = split.copay_options
+        self.need_proof = need_proof and any(o.usable for o in self.options)
         self.proof_checked = proof_checked
 
     def compose(self) -> ComposeResult:
@@ -69,7 +70,7 @@ class CopayModal(TranslatedBindings, ModalScreen[CopayChoice | None]):
                 t(
                     "copay.due",
                     part=yuan(s.amount("psn_part_amt")),
-                    own=yuan(s.own_acct),
+                    own=yuan(own_acct_pay(s.money)),
                     cash=yuan(s.amount("psn_cash_pay")),
                 ),
                 id="copay-due",
@@ -77,11 +78,11 @@ class CopayModal(TranslatedBindings, ModalScreen[CopayChoice | None]):
             selections = [
                 Selection(
                     option_prompt(o),
-                    o.binding_id,
-                    o.usable and (o.selected or not any(x.selected for x in s.options)),
+                    o.giver_psn_no,
+                    o.usable and (o.selected or not any(x.selected for x in self.options)),
                     disabled=not o.usable,
                 )
-                for o in s.options
+                for o in self.options
             ]
             yield SelectionList[str](*selections, id="copay-list")
             if self.need_proof:
@@ -96,12 +97,7 @@ class CopayModal(TranslatedBindings, ModalScreen[CopayChoice | None]):
 
     def action_accept(self) -> None:
         chosen = list(self.query_one("#copay-list", SelectionList).selected)
-        usable = {o.binding_id for o in self.split.options if o.usable}
-        chosen = [
-            o.binding_id
-            for o in self.split.options
-            if o.binding_id in chosen and o.binding_id in usable
-        ]
+        chosen = [o.giver_psn_no for o in self.options if o.usable and o.giver_psn_no in chosen]
         proof = self.query_one("#proof", Checkbox).value if self.need_proof else False
         if chosen and self.need_proof and not proof:
             self.query_one(StatusLine).show(t("copay.need_proof"), "error")

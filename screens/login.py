@@ -13,11 +13,30 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Label, Select, Static
 
-from pos.i18n import t
-from pos.ui_bridge import SessionView, StationView, error_text
-from screens.common import StatusLine, TranslatedBindings, key
+from pos.i18n import get_lang, t
+from pos.services.views import SessionView, StationView
+from screens.common import StatusLine, TranslatedBindings, error_text, key
 
 AUTO = "auto"  # the Select value for "the first window of the cashier's own institution"
+
+
+class StationsLoaded(Message):
+    def __init__(self, stations: list[StationView]) -> None:
+        super().__init__()
+        self.stations = stations
+
+
+class LoggedIn(Message):
+    def __init__(self, session: SessionView) -> None:
+        super().__init__()
+        self.session = session
+
+
+class Refused(Message):
+    def __init__(self, text: str, during_login: bool) -> None:
+        super().__init__()
+        self.text = text
+        self.during_login = during_login
 
 
 class LoginScreen(TranslatedBindings, Screen[None]):
@@ -64,17 +83,21 @@ class LoginScreen(TranslatedBindings, Screen[None]):
     @work(group="login", exclusive=True)
     async def load_stations(self) -> None:
         try:
-            stations = list(await self.app.call_backend("stations"))
+            stations = list(await self.app.call_desk("stations"))
         except Exception as exc:
-            self.query_one(StatusLine).show(error_text(exc), "error")
+            self.post_message(Refused(error_text(exc), during_login=False))
             return
-        self._stations = stations
+        self.post_message(StationsLoaded(stations))
+
+    @on(StationsLoaded)
+    def _stations_loaded(self, msg: StationsLoaded) -> None:
+        self._stations = msg.stations
         select = self.query_one("#station", Select)
         options = [(t("login.station_auto"), AUTO)]
-        options += [(f"{s.station_id}  {s.name}", s.station_id) for s in stations]
+        options += [(f"{s.station_id}  {s.station_name}", s.station_id) for s in msg.stations]
         select.set_options(options)
         want = self.app.settings.station
-        select.value = want if want in [s.station_id for s in stations] else AUTO
+        select.value = want if want in [s.station_id for s in msg.stations] else AUTO
         self.post_message(self.Ready())
 
     @on(Select.Changed, "#station")
@@ -83,7 +106,8 @@ class LoginScreen(TranslatedBindings, Screen[None]):
         if event.value == AUTO:
             text = t("login.station_auto_hint")
         elif st is not None:
-            text = f"{t('login.institution')}：{st.institution_name}（{st.institution_code}）"
+            name = st.institution_label(get_lang())
+            text = f"{t('login.institution')}：{name}（{st.fixmedins_code}）"
         else:
             text = ""
         self.query_one("#institution", Static).update(text)
@@ -121,16 +145,25 @@ class LoginScreen(TranslatedBindings, Screen[None]):
     @work(group="login", exclusive=True)
     async def do_login(self, cashier: str, pin: str, station: str) -> None:
         try:
-            session: SessionView = await self.app.call_backend("login", cashier, pin, station)
+            session = await self.app.call_desk("login", cashier, pin, station or None)
         except Exception as exc:
+            self.post_message(Refused(error_text(exc), during_login=True))
+            return
+        self.post_message(LoggedIn(session))
+
+    @on(Refused)
+    def _refused(self, msg: Refused) -> None:
+        if msg.during_login:
             self._busy = False
             pin_input = self.query_one("#pin", Input)
             pin_input.value = ""
             pin_input.focus()
-            self.query_one(StatusLine).show(error_text(exc), "error")
-            return
+        self.query_one(StatusLine).show(msg.text, "error")
+
+    @on(LoggedIn)
+    def _logged_in(self, msg: LoggedIn) -> None:
         self._busy = False
-        self.app.session = session
+        self.app.session = msg.session
         from screens.cashier import CashierScreen
 
         self.app.switch_screen(CashierScreen())

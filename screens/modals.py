@@ -15,7 +15,7 @@ from textual.widgets.option_list import Option
 
 from engine.codes import MedType
 from pos.i18n import t
-from pos.ui_bridge import BillLine
+from pos.services.views import LineView
 from screens.common import StatusLine, TranslatedBindings, key
 from screens.widgets import code_label
 
@@ -86,7 +86,7 @@ class QuantityModal(TranslatedBindings, ModalScreen[Decimal | None]):
         key("escape", "close", "key.back", id="quantity-close")
     ]
 
-    def __init__(self, line: BillLine) -> None:
+    def __init__(self, line: LineView) -> None:
         super().__init__()
         self._translate_bindings()
         self.line = line
@@ -95,9 +95,9 @@ class QuantityModal(TranslatedBindings, ModalScreen[Decimal | None]):
         with Vertical(classes="modal-box small-box"):
             yield Static(t("quantity.title"), classes="modal-title")
             yield Static(
-                t("quantity.line", name=self.line.name, qty=f"{self.line.qty.normalize():f}")
+                t("quantity.line", name=self.line.name, qty=f"{self.line.cnt.normalize():f}")
             )
-            yield Input(value=f"{self.line.qty.normalize():f}", id="qty", max_length=12)
+            yield Input(value=f"{self.line.cnt.normalize():f}", id="qty", max_length=12)
             yield StatusLine("", id="qty-status")
         yield Footer()
 

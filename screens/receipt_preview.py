@@ -5,16 +5,25 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Static
 
 from pos.i18n import t
-from pos.receipt import print_text, render_receipt, render_slip
-from pos.ui_bridge import SettledView, error_text
-from screens.common import StatusLine, TranslatedBindings, key
+from pos.receipt import render_receipt, render_slip
+from pos.services.views import SettleOutcome
+from screens.common import StatusLine, TranslatedBindings, error_text, key
+
+
+class Printed(Message):
+    def __init__(self, text: str, ok: bool) -> None:
+        super().__init__()
+        self.text = text
+        self.ok = ok
 
 
 class ReceiptModal(TranslatedBindings, ModalScreen[None]):
@@ -25,7 +34,7 @@ class ReceiptModal(TranslatedBindings, ModalScreen[None]):
         key("escape", "close", "key.close", id="receipt-close"),
     ]
 
-    def __init__(self, done: SettledView) -> None:
+    def __init__(self, done: SettleOutcome) -> None:
         super().__init__()
         self._translate_bindings()
         self.done = done
@@ -41,7 +50,8 @@ class ReceiptModal(TranslatedBindings, ModalScreen[None]):
     def compose(self) -> ComposeResult:
         receipt, slip = self._texts()
         with Vertical(classes="modal-box", id="receipt-box"):
-            yield Static(t("receipt.preview_title", no=self.done.receipt_no), classes="modal-title")
+            title = t("receipt.preview_title", no=self.done.settlement.receipt_no)
+            yield Static(title, classes="modal-title")
             with Horizontal(id="papers"):
                 with VerticalScroll(classes="paper"):
                     yield Static(receipt, markup=False)
@@ -51,19 +61,28 @@ class ReceiptModal(TranslatedBindings, ModalScreen[None]):
         yield Footer()
 
     def action_print(self) -> None:
-        receipt, slip = self._texts()
-        status = self.query_one(StatusLine)
+        self.query_one(StatusLine).show(t("receipt.printing"), "busy")
+        self.run_print()
+
+    @work(group="print", exclusive=True)
+    async def run_print(self) -> None:
+        """Printing goes through the desk (it is audited), off the UI thread."""
+        settings = self.app.settings
         try:
-            path = print_text(
-                self.app.settings.printer, self.done.receipt_no, receipt + "\n" + slip
+            path = await self.app.call(
+                self.app.desk.print_receipt, self.done, settings.printer, settings.training
             )
         except Exception as exc:
-            status.show(error_text(exc), "error")
+            self.post_message(Printed(error_text(exc), ok=False))
             return
         if path is None:
-            status.show(t("receipt.printer_off"), "error")
+            self.post_message(Printed(t("receipt.printer_off"), ok=False))
         else:
-            status.show(t("receipt.printed", path=str(path)), "ok")
+            self.post_message(Printed(t("receipt.printed", path=str(path)), ok=True))
+
+    @on(Printed)
+    def _printed(self, msg: Printed) -> None:
+        self.query_one(StatusLine).show(msg.text, "ok" if msg.ok else "error")
 
     def action_close(self) -> None:
         self.dismiss(None)

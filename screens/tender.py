@@ -16,10 +16,10 @@ from textual.widgets import Footer, Input, Label, Static
 
 from engine.money import yuan
 from pos.i18n import t
-from pos.ui_bridge import Tender
+from pos.services.views import TENDER_METHODS, TenderInput
 from screens.common import StatusLine, TranslatedBindings, key
 
-METHODS = ("cash", "card", "wechat", "alipay")
+METHODS = TENDER_METHODS
 MAX_TENDER = Decimal("999999.99")
 ZERO = Decimal("0.00")
 
@@ -42,7 +42,7 @@ def parse_amount(text: str) -> Decimal | None:
     return value.quantize(Decimal("0.01"))
 
 
-class TenderModal(TranslatedBindings, ModalScreen[list[Tender] | None]):
+class TenderModal(TranslatedBindings, ModalScreen[list[TenderInput] | None]):
     CSS_PATH = "tender.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         key("f8", "confirm", "key.settle", id="tender-confirm", priority=True),
@@ -114,7 +114,7 @@ class TenderModal(TranslatedBindings, ModalScreen[list[Tender] | None]):
         )
         self.query_one("#tender-summary", Static).update(grid)
 
-    def _check(self, quiet: bool = False) -> list[Tender] | None:
+    def _check(self, quiet: bool = False) -> list[TenderInput] | None:
         status = self.query_one(StatusLine)
         amounts, received = self._values()
         for m, a in amounts.items():
@@ -140,9 +140,9 @@ class TenderModal(TranslatedBindings, ModalScreen[list[Tender] | None]):
         for m in METHODS:
             a = amounts[m] or ZERO
             if a > 0:
-                out.append(Tender(m, a, (received or a) if m == "cash" else None))
+                out.append(TenderInput(m, a, (received or a) if m == "cash" else None))
         if not out:
-            out.append(Tender("cash", ZERO, ZERO))
+            out.append(TenderInput("cash", ZERO, ZERO))
         return out
 
     def action_confirm(self) -> None:

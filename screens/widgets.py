@@ -17,10 +17,17 @@ from engine.codes import (
     Relationship,
 )
 from engine.copay import BindingStatus
+from engine.masking import mask_certno, mask_name
 from engine.money import yuan
 from pos.cells import fit
 from pos.i18n import gend_code, get_lang, t
-from pos.ui_bridge import BillLine, Exchange, PatientView, SplitView
+from pos.services.views import (
+    CopayOption,
+    LineView,
+    MessageRecord,
+    PatientView,
+    own_acct_pay,
+)
 
 
 def code_label(enum, code: str | None) -> str:
@@ -58,43 +65,43 @@ class PatientPanel(Static):
     def on_mount(self) -> None:
         self.show_none()
 
-    def show_patient(self, p: PatientView, cert_type: str) -> None:
+    def show_patient(self, p: PatientView) -> None:
         self.border_title = t("patient.title")
+        ins = p.shown_insurance
+        insutype = ins.insutype if ins else ""
+        status = ins.psn_insu_stas if ins else "0"
         head = Text()
         head.append(p.name_masked, style="bold")
-        head.append(f"  {t('gend.' + gend_code(p.gend))} {t('patient.age', age=p.age)}")
+        head.append(f"  {t('gend.' + gend_code(p.gend))} {t('patient.age', age=p.age or 0)}")
         grid = _grid()
-        grid.add_row(t("patient.insutype"), t("insutype_short." + p.insutype) if p.insutype else "")
-        grid.add_row(t("patient.psn_type"), code_label(PsnType, p.psn_type))
-        grid.add_row(t("patient.region"), p.insuplc_admdvs)
+        grid.add_row(t("patient.insutype"), t("insutype_short." + insutype) if insutype else "")
+        grid.add_row(t("patient.psn_type"), code_label(PsnType, ins.psn_type if ins else ""))
+        grid.add_row(t("patient.region"), ins.insuplc_admdvs if ins else "")
         if p.region_name:
             grid.add_row("", Text(p.region_name, style="dim"))
-        status_style = "green" if p.insu_status == "1" else "bold red"
-        grid.add_row(
-            t("patient.status"), Text(code_label(PsnInsuStas, p.insu_status), style=status_style)
-        )
+        status_style = "green" if status == "1" else "bold red"
+        grid.add_row(t("patient.status"), Text(code_label(PsnInsuStas, status), style=status_style))
         if p.balance is None:
             acct = Text(t("patient.no_account"), style="dim")
         else:
             acct = Text(yuan(p.balance), style="bold")
-            if p.acct_frozen:
+            if ins is not None and ins.acct_frozen:
                 acct.append(" " + t("patient.frozen"), style="bold red")
         grid.add_row(t("patient.balance"), acct)
         parts: list = [
             head,
             Text(p.certno_masked),
-            Text(code_label(MdtrtCertType, cert_type), style="dim"),
+            Text(code_label(MdtrtCertType, p.mdtrt_cert_type), style="dim"),
             grid,
         ]
-        if p.warnings:
-            for w in p.warnings:
-                parts.append(Text("※" + w, style="bold yellow"))
+        for warning in patient_warnings(p):
+            parts.append(Text("※" + warning, style="bold yellow"))
         parts.append(Text(t("patient.bindings"), style="bold"))
         if not p.bindings:
             parts.append(Text("  " + t("patient.no_bindings"), style="dim"))
         for b in p.bindings:
             line = Text("  ")
-            line.append(b.giver_masked, style="bold")
+            line.append(b.giver_name_masked, style="bold")
             line.append(f" {code_label(Relationship, b.relationship)} ")
             if b.usable:
                 line.append(f"{t('patient.can_use')} {yuan(b.available)}", style="green")
@@ -106,8 +113,22 @@ class PatientPanel(Static):
             parts.append(line)
             if not b.usable and b.reasons:
                 sep = "" if get_lang() == "zh" else " "
-                parts.append(Text("    " + sep.join(r.text() for r in b.reasons), style="red"))
+                reasons = sep.join(r.text(get_lang()) for r in b.reasons)
+                parts.append(Text("    " + reasons, style="red"))
         self.update(Group(*parts))
+
+
+def patient_warnings(p: PatientView) -> list[str]:
+    """What the cashier must notice: a 亲情账户 code (it moves no money), insurance not normal."""
+    warnings = []
+    if p.shown_by:
+        holder = mask_name(str(p.shown_by.get("psn_name_masked") or p.shown_by.get("psn_name")))
+        warnings.append(t("patient.shown_by", holder=holder))
+    if not p.insurances:
+        warnings.append(t("patient.not_insured"))
+    elif p.insurance is None:
+        warnings.append(t("patient.not_normal"))
+    return warnings
 
 
 class BillTable(DataTable):
@@ -123,37 +144,38 @@ class BillTable(DataTable):
         self.add_column(t("bill.qty"), key="qty")
         self.add_column(t("bill.amount"), key="amount")
 
-    def show_lines(self, lines: tuple[BillLine, ...], keep: str | None = None) -> None:
+    def show_lines(self, lines: tuple[LineView, ...], keep: int | None = None) -> None:
         self.clear()
         for line in lines:
-            price = f"{line.price:.2f}"
-            if line.ceiling is not None and line.ceiling < line.price:
-                price += f"/{line.ceiling:.2f}"
-            cat = code_label(MedChrgitmType, line.category)
+            price = f"{line.pric:.2f}"
+            ceiling = line.pric_uplmt_amt
+            if ceiling is not None and ceiling < line.pric:
+                price += f"/{ceiling:.2f}"
+            cat = code_label(MedChrgitmType, line.med_chrgitm_type)
             if get_lang() == "zh":
                 cat = cat.removesuffix("费")
-            qty = f"{line.qty.normalize():f}"
+            qty = f"{line.cnt.normalize():f}"
             name = fit(line.name, 12)
             self.add_row(
-                lv_tag(line.lv),
+                lv_tag(line.chrgitm_lv),
                 name,
                 fit(cat, 8),
                 Text(price, justify="right"),
                 Text(qty, justify="right"),
                 Text(yuan(line.amount), justify="right"),
-                key=line.line_id,
+                key=str(line.line_no),
             )
-        if keep is not None and keep in self.rows:
-            self.move_cursor(row=self.get_row_index(keep))
+        if keep is not None and str(keep) in self.rows:
+            self.move_cursor(row=self.get_row_index(str(keep)))
 
-    def current_line_id(self) -> str | None:
+    def current_line_no(self) -> int | None:
         if not self.row_count:
             return None
         try:
             key, _ = self.coordinate_to_cell_key(self.cursor_coordinate)
         except Exception:
             return None
-        return key.value
+        return int(key.value) if key.value and key.value.isdigit() else None
 
 
 # The setlinfo amounts in confirm-screen order (reference §6 step 4); True = always shown.
@@ -188,13 +210,22 @@ BAR_STYLES = {
 }
 
 
-def stacked_bar(s: SplitView, width: int) -> Text:
-    total = s.amount("medfee_sumamt")
+def _amount(amounts: dict[str, Decimal], name: str) -> Decimal:
+    if name == "own_acct":
+        return own_acct_pay(amounts)
+    return amounts.get(name, Decimal("0.00"))
+
+
+def stacked_bar(amounts: dict[str, Decimal], width: int) -> Text:
+    total = _amount(amounts, "medfee_sumamt")
     parts = [
-        ("fund", s.amount("fund_pay_sumamt")),
-        ("acct", s.own_acct),
-        ("mulaid", s.amount("acct_mulaid_pay")),
-        ("cash", s.amount("psn_cash_pay")),
+        (name, _amount(amounts, field))
+        for name, field in (
+            ("fund", "fund_pay_sumamt"),
+            ("acct", "own_acct"),
+            ("mulaid", "acct_mulaid_pay"),
+            ("cash", "psn_cash_pay"),
+        )
     ]
     bar = Text()
     if total <= 0:
@@ -214,26 +245,6 @@ def stacked_bar(s: SplitView, width: int) -> Text:
     return bar
 
 
-def bar_legend(s: SplitView) -> Table:
-    grid = Table.grid(padding=(0, 1), expand=True)
-    grid.add_column(no_wrap=True)
-    grid.add_column(no_wrap=True)
-    cells = []
-    for name, amt in (
-        ("fund", s.amount("fund_pay_sumamt")),
-        ("acct", s.own_acct),
-        ("mulaid", s.amount("acct_mulaid_pay")),
-        ("cash", s.amount("psn_cash_pay")),
-    ):
-        cell = Text()
-        cell.append("  ", style=BAR_STYLES[name])
-        cell.append(f" {t('bar.' + name)} {yuan(amt)}")
-        cells.append(cell)
-    grid.add_row(cells[0], cells[1])
-    grid.add_row(cells[2], cells[3])
-    return grid
-
-
 class SplitPanel(Static):
     """Every setlinfo amount labelled as on a confirm screen; the pooled-fund share prominent."""
 
@@ -244,7 +255,15 @@ class SplitPanel(Static):
         self.border_title = t("split.title")
         self.update(Text(hint or t("split.empty"), style="dim"))
 
-    def show_split(self, s: SplitView, *, settled: bool = False, width: int = 34) -> None:
+    def show_split(
+        self,
+        amounts: dict[str, Decimal],
+        options: tuple[CopayOption, ...] = (),
+        *,
+        acct_used: bool = True,
+        settled: bool = False,
+        width: int = 34,
+    ) -> None:
         self.border_title = t("split.settled_title") if settled else t("split.title")
         grid = Table.grid(padding=(0, 1), expand=True)
         grid.add_column(no_wrap=True, overflow="ellipsis", ratio=1)
@@ -256,7 +275,7 @@ class SplitPanel(Static):
             "psn_cash_pay": "cash",
         }
         for name, always in SPLIT_ROWS:
-            amount = s.own_acct if name == "own_acct" else s.amount(name)
+            amount = _amount(amounts, name)
             if not always and not amount:
                 continue
             label = Text()
@@ -275,11 +294,12 @@ class SplitPanel(Static):
                 label.append(text, style="magenta")
                 value.stylize("magenta")
                 grid.add_row(label, value)
-                for o in s.options:
+                for o in options:
                     if o.used:
+                        rel = code_label(Relationship, o.relationship)
                         grid.add_row(
                             Text(
-                                f"     {o.giver_masked} {code_label(Relationship, o.relationship)}",
+                                f"     {o.giver_name_masked} {rel}",
                                 style="magenta",
                             ),
                             Text(yuan(o.used), style="magenta"),
@@ -296,8 +316,8 @@ class SplitPanel(Static):
             else:
                 label.append(text)
             grid.add_row(label, value)
-        parts: list = [stacked_bar(s, width), grid]
-        if not s.acct_used:
+        parts: list = [stacked_bar(amounts, width), grid]
+        if not acct_used:
             parts.append(Text(t("split.acct_not_used"), style="yellow"))
         self.update(Group(*parts))
 
@@ -328,12 +348,13 @@ class MessageLog(RichLog):
         width = self.scrollable_content_region.width
         self.write(text, width=width if width > 10 else None)
 
-    def write_exchange(self, ex: Exchange) -> None:
+    def write_exchange(self, ex: MessageRecord) -> None:
         head = Text()
-        head.append(f"{ex.at} ", style="dim")
+        head.append(f"{ex.at:%H:%M:%S} ", style="dim")
         head.append(f"【{ex.infno}】", style="bold cyan")
         head.append(t("log.infno." + ex.infno) if t("log.infno." + ex.infno)[0] != "[" else "")
-        code = ex.response.get("infcode")
+        response = ex.response or {}
+        code = response.get("infcode")
         ok = code == 0
         if code is None:
             head.append("  " + t("log.lost"), style="bold red")
@@ -342,11 +363,11 @@ class MessageLog(RichLog):
         self._put(head)
         self._put(Text("  → " + summarize(ex.request.get("input", ex.request)), style="dim"))
         if ok:
-            self._put(Text("  ← " + summarize(ex.response.get("output", {}))))
+            self._put(Text("  ← " + summarize(response.get("output", {}))))
         elif code is None:
             self._put(Text("  ← " + t("log.no_answer"), style="red"))
         else:
-            self._put(Text("  ← " + str(ex.response.get("err_msg", "")), style="red"))
+            self._put(Text("  ← " + str(response.get("err_msg", "")), style="red"))
 
 
 _MASK_NAME = {"psn_name", "giver_name", "psn_name_masked", "giver_name_masked"}
@@ -363,12 +384,10 @@ _SETL_KEYS = (
 
 
 def _mask(key: str, value: object) -> object:
-    from pos.ui_bridge import mask_id, mask_name
-
     if key in _MASK_NAME and isinstance(value, str):
         return mask_name(value)
     if key in _MASK_ID and isinstance(value, str):
-        return mask_id(value)
+        return mask_certno(value)
     return value
 
 
@@ -391,13 +410,11 @@ def summarize(payload: object, limit: int = 220) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def money_text(value: Decimal) -> str:
-    return yuan(value)
-
-
 def patient_brief(p: PatientView) -> str:
     acct = t("patient.no_account") if p.balance is None else yuan(p.balance)
+    ins = p.shown_insurance
+    insutype = t("insutype_short." + ins.insutype) if ins and ins.insutype else ""
     return (
-        f"{p.name_masked} {t('gend.' + gend_code(p.gend))}{t('patient.age', age=p.age)} "
-        f"{t('insutype_short.' + p.insutype) if p.insutype else ''} {t('patient.balance')} {acct}"
+        f"{p.name_masked} {t('gend.' + gend_code(p.gend))}{t('patient.age', age=p.age or 0)} "
+        f"{insutype} {t('patient.balance')} {acct}"
     )

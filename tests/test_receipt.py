@@ -12,47 +12,68 @@ from rich.cells import cell_len
 from pos import i18n
 from pos.config import PrinterSettings
 from pos.receipt import WIDTH, PrintError, print_text, render_receipt, render_slip
-from pos.ui_bridge import BillLine, PatientView, SessionView, SettledView, SplitView, Tender
+from pos.services.views import (
+    CashierView,
+    InsuranceView,
+    LineView,
+    PatientView,
+    SessionView,
+    SettlementView,
+    SettleOutcome,
+    StationView,
+    TenderView,
+)
 
 GOLDEN = Path(__file__).parent / "golden"
 D = Decimal
 
 SESSION = SessionView(
-    cashier_no="1001",
-    cashier_name="王丽",
-    station_id="H65270100001-01",
-    station_name="门诊收费1号窗口",
-    institution_code="H65270100001",
-    institution_name="博尔塔拉州人民医院（实训）",
-    region_name="博尔塔拉州",
+    StationView(
+        station_id="H65270100001-01",
+        station_name="门诊收费1号窗口",
+        fixmedins_code="H65270100001",
+        institution_name="博尔塔拉州人民医院（实训）",
+        institution_name_en="博尔塔拉州人民医院（实训）",
+        kind="hospital",
+        level="3",
+        admdvs="652701",
+        designated=True,
+        policy_id="bortala-2025",
+        region_name="博尔塔拉州",
+    ),
+    CashierView("1001", "王丽", "cashier", "H65270100001"),
 )
 PATIENT = PatientView(
+    mdtrt_cert_type="01",
+    mdtrt_cert_no="YB6527006QZ9WXG5PJXP9LYVQGAR6G",
     psn_no="6527000000000003",
+    psn_name="艾孜买提·艾力",
     name_masked="艾*",
+    certno="652701201406010152",
     certno_masked="6527**********0152",
-    cert_type="01",
     gend="1",
+    brdy="2014-06-01",
     age=11,
-    insutype="390",
-    psn_type="1403",
-    insuplc_admdvs="652700",
+    insurances=(InsuranceView("390", "1403", D("0.00"), "1", "652700"),),
+    bindings=(),
+    shown_by=None,
+    pending_orders=(),
     region_name="博尔塔拉州",
-    insu_status="1",
-    balance=None,
 )
+
+
+def line(no, code, name, lv, cat, pric, ceiling, cnt, amount, order=None) -> LineView:
+    return LineView(
+        no, code, name, "", "", D(pric), D(cnt), D(amount), lv, cat, True, order, None,
+        D(ceiling) if ceiling else None,
+    )  # fmt: skip
+
+
 LINES = (
-    BillLine(
-        "1", "HS00043", "普通门诊诊查费", "01", "02", D("10.00"), None, D("1"), D("10.00"), True
-    ),
-    BillLine(
-        "2", "HE00037", "血常规（五分类）", "01", "04", D("25.00"), None, D("1"), D("25.00"), True
-    ),
-    BillLine(
-        "3", "HD00001", "阿莫西林胶囊", "01", "09", D("12.50"), D("12.00"), D("2"), D("25.00"), True
-    ),
-    BillLine(
-        "4", "HG00001", "保温杯（非医疗用品）", "03", "14", D("35.00"), None, D("1"), D("35.00")
-    ),
+    line(1, "HS00043", "普通门诊诊查费", "01", "02", "10.00", None, "1", "10.00", "RX1"),
+    line(2, "HE00037", "血常规（五分类）", "01", "04", "25.00", None, "1", "25.00", "RX1"),
+    line(3, "HD00001", "阿莫西林胶囊", "01", "09", "12.50", "12.00", "2", "25.00", "RX1"),
+    line(4, "HG00001", "保温杯（非医疗用品）", "03", "14", "35.00", None, "1", "35.00"),
 )
 SETLINFO = {
     "medfee_sumamt": D("95.00"),
@@ -71,18 +92,29 @@ SETLINFO = {
     "hosp_part_amt": D("0.00"),
     "balc": D("0.00"),
 }
-DONE = SettledView(
+SETTLEMENT = SettlementView(
+    id=1,
+    kind="settle",
     setl_id="S652700202506160001",
+    msgid="H652701000012025061610300501",
     receipt_no="MZ2025000001",
-    setl_time=datetime(2025, 6, 16, 10, 30, 5),
-    patient=PATIENT,
+    visit_id=1,
+    mdtrt_id="M1",
+    chrg_bchno="B1",
+    psn_no="6527000000000003",
+    psn_name="艾孜买提·艾力",
+    insutype="390",
     med_type="11",
-    lines=LINES,
-    split=SplitView(SETLINFO),
-    tenders=(Tender("cash", D("20.00"), D("50.00")), Tender("wechat", D("15.00"))),
-    change=D("30.00"),
-    mulaid_detail=(("艾*", D("30.50")),),
+    setl_time=datetime(2025, 6, 16, 10, 30, 5),
+    cashier_no="1001",
+    amounts=SETLINFO,
+    mulaid_detail=({"giver_name_masked": "艾*", "amount": "30.50"},),
+    tenders=(
+        TenderView(1, "cash", D("20.00"), D("50.00"), D("30.00")),
+        TenderView(2, "wechat", D("15.00"), D("15.00"), D("0.00")),
+    ),
 )
+DONE = SettleOutcome(SETTLEMENT, LINES, already=False, patient=PATIENT)
 
 
 @pytest.fixture(params=["zh", "en"])

@@ -29,14 +29,16 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from engine.center.catalog import Catalog, load_catalog
-from engine.center.context import CenterError, Ctx, Envelope
+from engine.center.context import CenterError, Ctx, Envelope, error_detail
 from engine.center.ids import IdSource, SequenceIds
 from engine.center.models import CenterMessage
+from engine.center.registry import Cache, Registry
 from engine.center.txn_person import handle_1101
 from engine.center.txn_query import handle_3201, handle_3202, handle_5203
 from engine.center.txn_reverse import handle_2208, handle_2601
 from engine.center.txn_settle import handle_2206, handle_2207
 from engine.center.txn_visit import handle_2201, handle_2203, handle_2204
+from engine.clock import center_view, china_now
 from engine.errors import describe
 from engine.policy import list_policies, load_policy
 
@@ -68,16 +70,6 @@ class ResponseLost(Exception):
 
 
 @dataclass
-class Cache:
-    """Facts that never change while a center runs: institutions, names, whose credential is whose."""
-
-    institutions: dict = field(default_factory=dict)
-    persons: dict = field(default_factory=dict)
-    home: dict = field(default_factory=dict)
-    certs: dict = field(default_factory=dict)
-
-
-@dataclass
 class Faults:
     """Training faults. `lose_response_after_commit`: infnos whose response is lost after the
     commit; with `once`, the switch turns itself off after firing."""
@@ -91,7 +83,7 @@ class Center:
         self,
         bind: Engine | sessionmaker,
         *,
-        clock: Callable[[], datetime] = datetime.now,
+        clock: Callable[[], datetime] | None = None,
         ids: IdSource | None = None,
         policy_dir: Path | None = None,
         catalog: Catalog | None = None,
@@ -100,15 +92,38 @@ class Center:
         self.sessions = (
             bind if isinstance(bind, sessionmaker) else sessionmaker(bind, expire_on_commit=False)
         )
-        self.clock = clock
-        self.ids: IdSource = ids or SequenceIds()
-        self.catalog = catalog or load_catalog()
-        self.lang = lang
+        # Naive China time, whatever the host's zone (engine.clock); tests inject their own.
+        self.clock = clock or center_view(china_now)
         self.faults = Faults()
-        self.cache = Cache()
         policies = [load_policy(pid, policy_dir) for pid in list_policies(policy_dir)]
-        # A person's 参保地 admdvs picks their policy by prefecture (first 4 digits).
-        self.policy_by_region = {p.admdvs[:4]: p for p in policies}
+        self.registry = Registry(
+            # A person's 参保地 admdvs picks their policy by prefecture (first 4 digits).
+            policy_by_region={p.admdvs[:4]: p for p in policies},
+            catalog=catalog or load_catalog(),
+            ids=ids or SequenceIds(),
+            lang=lang,
+            cache=Cache(),
+        )
+
+    @property
+    def ids(self) -> IdSource:
+        return self.registry.ids
+
+    @property
+    def catalog(self) -> Catalog:
+        return self.registry.catalog
+
+    @property
+    def lang(self) -> str:
+        return self.registry.lang
+
+    @property
+    def cache(self) -> Cache:
+        return self.registry.cache
+
+    @property
+    def policy_by_region(self) -> dict:
+        return self.registry.policy_by_region
 
     # ------------------------------------------------------------------ the interface
 
@@ -180,7 +195,7 @@ class Center:
             if not writes:  # SQLite: a reader need not queue behind writers
                 session.connection(execution_options={"sqlite_begin": "DEFERRED"})
             now = self.clock()
-            ctx = Ctx(session, now, env, self, replay)
+            ctx = Ctx(session, now, env, self.registry, replay)
             digest = _fingerprint(raw) if writes and env.msgid else None
             if writes and env.msgid and replay:
                 prior = session.get(CenterMessage, env.msgid)
@@ -229,10 +244,12 @@ class Center:
         return self.ids.refmsgid(now, admdvs)
 
     def _error(self, now: datetime, env: Envelope | None, msg: str) -> dict:
+        msg = msg.replace("\n", " ")
         return {
             "infcode": -1,
             "inf_refmsgid": self._refmsgid(now, env),
-            "err_msg": msg.replace("\n", " "),
+            "err_msg": msg,
+            "err_detail": error_detail(msg),  # simulator extension: the refusal's parts
         }
 
 

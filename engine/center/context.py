@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -19,15 +18,27 @@ from engine.center.models import (
     CenterSettlement,
     CenterVisit,
 )
+from engine.center.registry import Registry
 from engine.center.writes import Writes
 from engine.policy import Policy
 
-if TYPE_CHECKING:
-    from engine.center.center import Center
-
 
 class CenterError(Exception):
-    """A refusal: answered as infcode -1 with this message; the transaction is rolled back."""
+    """A refusal: answered as infcode -1 with this message; the transaction is rolled back.
+
+    The message is written "field: 中文 / English" (the field and the English part optional).
+    """
+
+
+def error_detail(message: str) -> dict:
+    """A refusal as structured parts {field, zh, en}, split where the refusal is written (here),
+    so callers never have to take the platform's one-line err_msg apart again."""
+    field = ""
+    head, sep, rest = message.partition(": ")
+    if sep and head and head.isascii() and " " not in head:
+        field, message = head, rest
+    zh, sep, en = message.partition(" / ")
+    return {"field": field, "zh": zh.strip(), "en": (en if sep else zh).strip()}
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,7 +54,7 @@ class Ctx:
     session: Session
     now: datetime
     env: Envelope
-    center: Center
+    registry: Registry
     # True on a retry after a unique-key clash: handlers then look for what the clash found.
     replay: bool = False
     writes: Writes = field(init=False)
@@ -68,7 +79,7 @@ class Ctx:
                 "fixmedins_code: 报文头缺少定点医药机构编号 / the envelope needs fixmedins_code"
             )
         # The registry of institutions does not change while the center runs: cache it.
-        cache = self.center.cache.institutions
+        cache = self.registry.cache.institutions
         inst = cache.get(code)
         if inst is None:
             inst = self.session.get(CenterInstitution, code)
@@ -80,7 +91,7 @@ class Ctx:
 
     def person_facts(self, psn_no: str) -> CenterPerson:
         """A detached copy of the person row (persons never change while the center runs)."""
-        people = self.center.cache.persons
+        people = self.registry.cache.persons
         person = people.get(psn_no)
         if person is None:
             person = self.person(psn_no)
@@ -127,14 +138,14 @@ class Ctx:
 
     def home_admdvs(self, psn_no: str, insutype: str) -> str:
         """参保地 of an enrolment (cached: enrolments do not move between regions here)."""
-        cache = self.center.cache.home
+        cache = self.registry.cache.home
         key = (psn_no, insutype)
         if key not in cache:
             cache[key] = self.enrolment(psn_no, insutype).admdvs
         return cache[key]
 
     def policy_for(self, admdvs: str) -> Policy:
-        policy = self.center.policy_by_region.get(admdvs[:4])
+        policy = self.registry.policy_by_region.get(admdvs[:4])
         if policy is None:
             raise CenterError(f"admdvs: 参保地 {admdvs} 没有政策参数 / no policy for this region")
         return policy
@@ -167,8 +178,3 @@ class Ctx:
                 CenterSettlement.mdtrt_id == mdtrt_id
             )
         ).scalar_one()
-
-
-def mask_name(name: str) -> str:
-    """艾* style (DESIGN.md §4): the first character, then one * per remaining character."""
-    return name[:1] + "*" * (len(name) - 1)

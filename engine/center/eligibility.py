@@ -13,7 +13,7 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from engine.center import queries
-from engine.center.context import CenterError, Ctx, mask_name
+from engine.center.context import CenterError, Ctx
 from engine.center.models import (
     CenterAccount,
     CenterBinding,
@@ -31,6 +31,7 @@ from engine.copay import (
     VisitContext,
     evaluate_all,
 )
+from engine.masking import mask_name
 from engine.money import ZERO, fmt
 
 
@@ -152,7 +153,7 @@ def options(
     for b in bindings:
         groups.setdefault(givers[b.giver_psn_no].admdvs[:4], []).append(b)
     for region, group in groups.items():
-        policy = ctx.center.policy_by_region.get(region) or ctx.policy_for(patient.admdvs)
+        policy = ctx.registry.policy_by_region.get(region) or ctx.policy_for(patient.admdvs)
         states = [
             BindingState(
                 binding_id=b.binding_id,

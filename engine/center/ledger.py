@@ -17,7 +17,7 @@ from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm.attributes import set_committed_value
 
 from engine.center import queries
-from engine.center.context import CenterError, Ctx, mask_name
+from engine.center.context import CenterError, Ctx
 from engine.center.models import (
     CenterAccount,
     CenterBinding,
@@ -26,6 +26,7 @@ from engine.center.models import (
     CenterSettlement,
     CenterYtd,
 )
+from engine.masking import mask_name
 from engine.money import ZERO, fmt
 
 # The settlement row's amount columns: negated together by a refund or a reversal.

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from engine.center.context import CenterError, Ctx, mask_name
+from engine.center.context import CenterError, Ctx
 from engine.center.eligibility import options, ring_fenced
 from engine.center.inputs import In1101
 from engine.center.models import CenterBinding, CenterEnrolment, CenterPerson, CenterToken
 from engine.codes import MdtrtCertType, MedType, PsnInsuStas
 from engine.idcard import IdCardError, validate
+from engine.masking import mask_name
 from engine.money import fmt
 
 
@@ -48,10 +49,10 @@ def check_cert(ctx: Ctx, psn_no: str, cert_type: MdtrtCertType, cert_no: str) ->
     """Money is shared, identity is not: the credential must be the patient's own."""
     # Credentials never move between persons here, so a checked pair is remembered.
     key = (cert_type.value, cert_no)
-    owner = ctx.center.cache.certs.get(key)
+    owner = ctx.registry.cache.certs.get(key)
     if owner is None:
         owner = resolve_cert(ctx, cert_type, cert_no)[0].psn_no
-        ctx.center.cache.certs[key] = owner
+        ctx.registry.cache.certs[key] = owner
     if owner != psn_no:
         raise CenterError(
             "mdtrt_cert_no: 凭证不属于该人员（卡不能共用）/ the credential belongs to someone else"
@@ -61,7 +62,7 @@ def check_cert(ctx: Ctx, psn_no: str, cert_type: MdtrtCertType, cert_no: str) ->
 def handle_1101(ctx: Ctx, raw: dict) -> dict:
     inp = In1101.model_validate(raw)
     person, shown_by = resolve_cert(ctx, inp.mdtrt_cert_type, inp.mdtrt_cert_no)
-    lang = ctx.center.lang
+    lang = ctx.registry.lang
     enrolments = (
         ctx.session.execute(
             select(CenterEnrolment)

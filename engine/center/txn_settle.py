@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from engine.center import queries
-from engine.center.context import CenterError, Ctx, mask_name
+from engine.center.context import CenterError, Ctx
 from engine.center.eligibility import Option, choose_sources, options, ring_fenced
 from engine.center.inputs import In2206, In2207
 from engine.center.ledger import (
@@ -33,6 +33,7 @@ from engine.center.models import (
 from engine.center.txn_person import check_cert
 from engine.center.txn_visit import fee_item
 from engine.codes import Insutype, PsnInsuStas, clr_type_for
+from engine.masking import mask_name
 from engine.models import AcctState, MulaidSource, SettleRequest, Ytd
 from engine.money import ZERO, fmt
 from engine.policy import PolicyError
@@ -110,7 +111,7 @@ def compute(ctx: Ctx, inp: In2206, *, lock: bool, visit: CenterVisit | None = No
     )
     bindings = lock_bindings(ctx, patient.psn_no) if lock else None
     opts = options(ctx, patient, inst, inp.med_type, accounts=accounts, bindings=bindings)
-    chosen = choose_sources(opts, requested, inp.exp_content.copay_proof_checked, ctx.center.lang)
+    chosen = choose_sources(opts, requested, inp.exp_content.copay_proof_checked, ctx.registry.lang)
 
     own_acct = accounts.get(patient.psn_no) if employee else None
     use_own = inp.acct_used_flag == "1" and own_acct is not None and not own_acct.frozen
@@ -164,7 +165,7 @@ def _ytd(ctx: Ctx, patient: CenterEnrolment, year: int) -> dict:
 
 
 def _output(ctx: Ctx, c: Computed, setl_id: str | None, *, preview: bool) -> dict:
-    lang = ctx.center.lang
+    lang = ctx.registry.lang
     s, person, patient = c.settlement, c.person, c.patient
     setlinfo = s.setlinfo().model_dump(mode="json")
     setlinfo.update(
@@ -244,7 +245,7 @@ def handle_2207(ctx: Ctx, raw: dict) -> dict:
                 f"{name}: 医院 {fmt(theirs)} 与中心 {fmt(mine)} 不一致，请重新预结算 / differs from the center"
             )
 
-    setl_id = ctx.center.ids.setl_id(ctx.session, ctx.now, c.inst.admdvs)
+    setl_id = ctx.registry.ids.setl_id(ctx.session, ctx.now, c.inst.admdvs)
     out = _output(ctx, c, setl_id, preview=False)
     info = s.setlinfo()
     row = dict(

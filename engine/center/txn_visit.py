@@ -49,7 +49,7 @@ def handle_2201(ctx: Ctx, raw: dict) -> dict:
         visit = same
     else:
         visit = CenterVisit(
-            mdtrt_id=ctx.center.ids.mdtrt_id(ctx.session, ctx.now),
+            mdtrt_id=ctx.registry.ids.mdtrt_id(ctx.session, ctx.now),
             psn_no=inp.psn_no,
             insutype=inp.insutype.value,
             fixmedins_code=inst.fixmedins_code,
@@ -158,7 +158,7 @@ def handle_2204(ctx: Ctx, raw: dict) -> dict:
     params = _split_params(
         ctx.policy_for(ctx.home_admdvs(visit.psn_no, visit.insutype)).default_selfpay_prop
     )
-    catalog = ctx.center.catalog
+    catalog = ctx.registry.catalog
     existing = {}
     if ctx.replay:
         # Only after the insert clashed with lines already there: the common path skips this read.

@@ -134,19 +134,19 @@ def run(args) -> int:
         print(json.dumps(result)) if args.json else _print_engine(result)
         return 0
     if args.target == "ui":
-        from pos.bench_ui import bench_ui, print_ui
+        from pos.bench.ui import bench_ui, print_ui
 
         result = bench_ui(args.n or 50)
         print(json.dumps(result)) if args.json else print_ui(result)
         return 0
     if args.target == "ledger":
-        from pos.bench_ledger import bench_ledger as measure
-        from pos.bench_ledger import print_ledger as show
+        from pos.bench.ledger import bench_ledger as measure
+        from pos.bench.ledger import print_ledger as show
 
         n = args.n or 300
     else:
-        from pos.bench_totals import bench_totals as measure
-        from pos.bench_totals import print_totals as show
+        from pos.bench.totals import bench_totals as measure
+        from pos.bench.totals import print_totals as show
 
         n = args.n or 100_000
     urls = _database_urls(args)

@@ -50,20 +50,25 @@ def run_lines(center: Center, stdin: IO[str], stdout: IO[str]) -> int:
 
 
 def _center(args) -> Center:
-    clock = datetime.now
+    from pos.clock import CHINA, china_now
+    from pos.database import build_center
+
+    clock = china_now
     if args.clock:
+        # A fixed China time for reproducible transcripts (naive text is read as China time).
         fixed = datetime.fromisoformat(args.clock)
-        clock = lambda: fixed  # noqa: E731 - a fixed clock for reproducible transcripts
+        fixed = fixed.astimezone(CHINA) if fixed.tzinfo else fixed.replace(tzinfo=CHINA)
+        clock = lambda: fixed  # noqa: E731
     url = getattr(args, "txn_db", None) or args.db
     if args.no_init:
         from engine.db import make_engine
 
-        center = Center(make_engine(url), clock=clock, lang=args.lang)
+        engine = make_engine(url)
     else:
         from pos.database import open_database
 
-        db = open_database(url)
-        center = Center(db.engine, clock=clock, lang=args.lang)
+        engine = open_database(url).engine
+    center = build_center(engine, clock=clock, lang=args.lang)
     center.faults.lose_response_after_commit = set(args.lose_response or [])
     center.faults.once = args.once
     return center

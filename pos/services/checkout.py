@@ -15,23 +15,26 @@ import json
 from collections.abc import Sequence
 from decimal import Decimal
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-
 from engine.codes import MedType, clr_type_for
+from engine.masking import mask_name
 from engine.money import round2, to_decimal
 from pos.errors import PosError
-from pos.services.common import amount, fee_line_view, guarded, next_number, settlement_view
-from pos.services.inflight import AlreadyDone
+from pos.services.bill import Bill
+from pos.services.inflight import AlreadyDone, InFlight
 from pos.services.link import ResponseUnknown
+from pos.services.rows import batch_line_views, settlement_view
 from pos.services.views import (
+    TENDER_METHODS,
     LineView,
     PresettleView,
     SettlementView,
     SettleOutcome,
     TenderInput,
 )
-from pos.services.wire import copay_option, setlinfo_amounts
+from pos.services.window import Window
+from pos.services.wire import amount, copay_option, setlinfo_amounts
+from pos.store import queries
+from pos.store.books import SettlementRecord, TenderRow, next_number, write_settlement
 from pos.store.identities import identity_problems
 from pos.store.models import (
     SETTLEMENT_MONEY,
@@ -41,11 +44,9 @@ from pos.store.models import (
     DraftLine,
     FeeLine,
     Settlement,
-    Tender,
     Visit,
 )
 
-TENDER_METHODS = ("cash", "bank_card", "wechat", "alipay")
 ZERO = Decimal("0.00")
 
 
@@ -59,10 +60,8 @@ def _exact(value: Decimal) -> str:
     return format(value, "f")
 
 
-def validate_tenders(
-    tenders: Sequence[TenderInput], due: Decimal
-) -> list[tuple[str, Decimal, Decimal, Decimal]]:
-    """(method, amount, tendered, change) rows whose amounts add up to `due` exactly."""
+def validate_tenders(tenders: Sequence[TenderInput], due: Decimal) -> list[TenderRow]:
+    """Tender rows whose amounts add up to `due` exactly."""
     rows = []
     for n, t in enumerate(tenders, start=1):
         if t.method not in TENDER_METHODS:
@@ -92,8 +91,8 @@ def validate_tenders(
             )
         if given != amt and t.method != "cash":
             raise PosError("TENDER_CHANGE", "只有现金可以找零", "Only cash can give change")
-        rows.append((t.method, round2(amt), round2(given), round2(given - amt)))
-    total = sum((r[1] for r in rows), ZERO)
+        rows.append(TenderRow(t.method, round2(amt), round2(given), round2(given - amt)))
+    total = sum((r.amount for r in rows), ZERO)
     if total != due:
         raise PosError(
             "TENDER_MISMATCH",
@@ -103,12 +102,17 @@ def validate_tenders(
     return rows
 
 
-class CheckoutMixin:
-    """Methods of CashierDesk (see desk.py for the state they use)."""
+class Checkout:
+    """Uses the window, the bill (the open visit) and the in-flight record; sets
+    `counter.presettle`."""
+
+    def __init__(self, window: Window, bill: Bill, inflight: InFlight) -> None:
+        self.window = window
+        self.bill = bill
+        self.inflight = inflight
 
     # ------------------------------------------------------------------ 2204 + 2206
 
-    @guarded
     def presettle(
         self,
         *,
@@ -121,15 +125,16 @@ class CheckoutMixin:
         copay_givers: giver psn_nos in deduction order; None or () = no family co-pay this time
         (the returned copay_options list who could pay, for the 使用家庭共济账户支付? prompt).
         """
-        cashier = self._require_cashier()
+        window = self.window
+        cashier = window.require_cashier()
         givers = tuple(dict.fromkeys(copay_givers or ()))
         batch_no, lines = self._current_batch(cashier.cashier_no)
-        with self.db.reading() as s:
-            visit = s.get(Visit, self.visit_id)
+        with window.db.reading() as s:
+            visit = s.get(Visit, window.counter.visit_id)
             medfee = s.get(ChargeBatch, batch_no).medfee_sumamt
-        out = self.link.call(
+        out = window.link.call(
             "2206",
-            self._settle_input(visit, batch_no, medfee, acct_used, givers, copay_proof_checked),
+            _settle_input(visit, batch_no, medfee, acct_used, givers, copay_proof_checked),
             opter=cashier.cashier_no,
             insuplc=visit.insuplc_admdvs,
         )
@@ -139,88 +144,56 @@ class CheckoutMixin:
         for key in ("pool_prop_selfpay", "insutype", "med_type"):
             if setlinfo.get(key) is not None:
                 amounts[key] = str(setlinfo[key])
+        detail = tuple(d for d in exp.get("mulaid_detail") or () if isinstance(d, dict))
+        used = {str(d.get("binding_id")): amount(d.get("amount"), "amount") for d in detail}
         options = tuple(
-            copay_option(o, o.get("giver_psn_no") in givers)
+            copay_option(o, o.get("giver_psn_no") in givers, used.get(str(o.get("binding_id"))))
             for o in exp.get("mulaid_options") or []
+            if isinstance(o, dict)
         )
-        self._presettle = PresettleView(
+        # The center's trace names givers by psn_no; the cashier sees them masked, as everywhere.
+        names = {o.giver_psn_no: o.giver_name_masked for o in options}
+        trace = []
+        for line in exp.get("trace") or ():
+            line = str(line)
+            for psn_no, name in names.items():
+                line = line.replace(psn_no, name)
+            trace.append(line)
+        window.counter.presettle = PresettleView(
             chrg_bchno=batch_no,
             setlinfo=amounts,
             lines=tuple(lines),
             copay_options=options,
-            mulaid_detail=tuple(exp.get("mulaid_detail") or ()),
+            mulaid_detail=detail,
             acct_used=acct_used,
             copay_givers=givers,
             copay_proof_checked=copay_proof_checked,
-            proof_required=self._proof_required(),
-            trace=tuple(str(t) for t in exp.get("trace") or ()),
+            proof_required=window.station.proof_at_counter,
+            trace=tuple(trace),
         )
-        return self._presettle
-
-    def _proof_required(self) -> bool:
-        from engine.policy import PolicyError, load_policy
-
-        try:
-            return load_policy(self.station.policy_id).copay.proof_at_counter
-        except PolicyError:
-            return False
-
-    def _settle_input(
-        self,
-        visit: Visit,
-        batch_no: str,
-        medfee: Decimal,
-        acct_used: bool,
-        givers: tuple,
-        proof: bool,
-    ) -> dict:
-        return {
-            "psn_no": visit.psn_no,
-            "mdtrt_cert_type": visit.mdtrt_cert_type,
-            "mdtrt_cert_no": visit.mdtrt_cert_no,
-            "med_type": visit.med_type,
-            "medfee_sumamt": medfee,
-            "psn_setlway": "01",
-            "mdtrt_id": visit.mdtrt_id,
-            "chrg_bchno": batch_no,
-            "insutype": visit.insutype,
-            "acct_used_flag": "1" if acct_used else "0",
-            "exp_content": {"mulaid_psn_nos": list(givers), "copay_proof_checked": bool(proof)},
-        }
+        return window.counter.presettle
 
     def _current_batch(self, opter: str) -> tuple[str, list[LineView]]:
         """The uploaded batch matching the draft lines now, uploading (2204) a new one if needed."""
-        with self.db.reading() as s:
-            visit = self._editable_visit(s)
-            rows = s.execute(
-                select(DraftLine, CatalogItem)
-                .join(CatalogItem, CatalogItem.medins_list_codg == DraftLine.medins_list_codg)
-                .where(DraftLine.visit_id == visit.visit_id)
-                .order_by(DraftLine.line_no)
-            ).all()
+        window = self.window
+        with window.db.reading() as s:
+            visit = self.bill.editable_visit(s)
+            rows = queries.draft_lines(s, visit.visit_id)
             if not rows:
                 raise PosError("VISIT_EMPTY", "没有收费项目", "There are no charge lines")
             fingerprint = _fingerprint([(d.line_no, d.medins_list_codg, d.cnt) for d, _ in rows])
-            batches = s.scalars(
-                select(ChargeBatch)
-                .where(ChargeBatch.visit_id == visit.visit_id)
-                .order_by(ChargeBatch.uploaded_at)
-            ).all()
-            settled = set(
-                s.scalars(
-                    select(Settlement.chrg_bchno).where(Settlement.visit_id == visit.visit_id)
-                )
-            )
-            for batch in reversed(batches):
+            settled = queries.settled_batch_nos(s, visit.visit_id)
+            for batch in reversed(queries.batches(s, visit.visit_id)):
                 if batch.fingerprint == fingerprint and batch.chrg_bchno not in settled:
-                    return batch.chrg_bchno, self._batch_lines(s, batch.chrg_bchno)
-            mdtrt_id, psn_no, insuplc = visit.mdtrt_id, visit.psn_no, visit.insuplc_admdvs
-        now = self.clock()
+                    return batch.chrg_bchno, batch_line_views(s, batch.chrg_bchno)
+            visit_id, mdtrt_id, psn_no = visit.visit_id, visit.mdtrt_id, visit.psn_no
+            insuplc = visit.insuplc_admdvs
+        now = window.clock()
         # A fresh number per upload: an upload whose answer was lost is never re-sent under the
         # same number with other lines (the center would refuse it as a changed re-upload).
-        with self.db.transaction() as s:
-            seq = next_number(s, self.station.fixmedins_code, "BCH", now.year)
-        batch_no = f"{self.station.fixmedins_code}{now:%y}{seq:08d}"
+        with window.db.transaction() as s:
+            seq = next_number(s, window.station.fixmedins_code, "BCH", now.year)
+        batch_no = f"{window.station.fixmedins_code}{now:%y}{seq:08d}"
         feedetail = [
             {
                 "feedetl_sn": f"{batch_no[12:]}{d.line_no:03d}",
@@ -236,11 +209,11 @@ class CheckoutMixin:
             }
             for d, item in rows
         ]
-        out = self.link.call("2204", {"feedetail": feedetail}, opter=opter, insuplc=insuplc)
+        out = window.link.call("2204", {"feedetail": feedetail}, opter=opter, insuplc=insuplc)
         results = {
             str(r.get("feedetl_sn")): r for r in out.get("result") or [] if isinstance(r, dict)
         }
-        with self.db.transaction() as s:
+        with window.db.transaction() as s:
             fee_rows = []
             for (d, item), sent in zip(rows, feedetail, strict=True):
                 got = results.get(sent["feedetl_sn"])
@@ -250,12 +223,12 @@ class CheckoutMixin:
                         f"2204 未返回第 {d.line_no} 行的分割",
                         f"2204 returned no split for line {d.line_no}",
                     )
-                fee_rows.append(self._fee_line(batch_no, d, item, sent, got))
+                fee_rows.append(_fee_line(batch_no, d, item, sent, got))
             total = sum((f.det_item_fee_sumamt for f in fee_rows), ZERO)
             s.add(
                 ChargeBatch(
                     chrg_bchno=batch_no,
-                    visit_id=self.visit_id,
+                    visit_id=visit_id,
                     cashier_no=opter,
                     uploaded_at=now,
                     line_count=len(fee_rows),
@@ -265,71 +238,27 @@ class CheckoutMixin:
             )
             s.flush()
             s.add_all(fee_rows)
-            self._audit(
+            window.audit(
                 s, "batch.upload", batch_no, {"lines": len(fee_rows), "medfee_sumamt": total}
             )
             s.flush()
-            return batch_no, self._batch_lines(s, batch_no)
-
-    @staticmethod
-    def _fee_line(batch_no: str, d: DraftLine, item: CatalogItem, sent: dict, got: dict) -> FeeLine:
-        split = {
-            k: amount(got.get(k), k)
-            for k in ("fulamt_ownpay_amt", "overlmt_amt", "preselfpay_amt", "inscp_scp_amt")
-        }
-        fee = amount(
-            got.get("det_item_fee_sumamt", sent["det_item_fee_sumamt"]), "det_item_fee_sumamt"
-        )
-        if fee != Decimal(sent["det_item_fee_sumamt"]) or sum(split.values(), ZERO) != fee:
-            raise PosError(
-                "CENTER_BAD_OUTPUT",
-                f"第 {d.line_no} 行：医保中心的分割与金额不符",
-                f"Line {d.line_no}: the center's split does not add up to the line amount",
-            )
-        ceiling = got.get("pric_uplmt_amt")
-        return FeeLine(
-            chrg_bchno=batch_no,
-            feedetl_sn=sent["feedetl_sn"],
-            line_no=d.line_no,
-            medins_list_codg=item.medins_list_codg,
-            med_list_codg=item.med_list_codg,
-            name=item.name,
-            pric=item.pric,
-            cnt=d.cnt,
-            det_item_fee_sumamt=fee,
-            chrgitm_lv=str(got.get("chrgitm_lv") or item.chrgitm_lv),
-            med_chrgitm_type=str(got.get("med_chrgitm_type") or item.med_chrgitm_type),
-            selfpay_prop=Decimal(str(got.get("selfpay_prop") or "0")).quantize(Decimal("0.0001")),
-            pric_uplmt_amt=None
-            if ceiling in (None, "")
-            else Decimal(str(ceiling)).quantize(Decimal("0.000001")),
-            **split,
-        )
-
-    def _batch_lines(self, s: Session, batch_no: str) -> list[LineView]:
-        rows = s.execute(
-            select(FeeLine, CatalogItem)
-            .outerjoin(CatalogItem, CatalogItem.medins_list_codg == FeeLine.medins_list_codg)
-            .where(FeeLine.chrg_bchno == batch_no)
-            .order_by(FeeLine.line_no)
-        ).all()
-        return [fee_line_view(f, item) for f, item in rows]
+            return batch_no, batch_line_views(s, batch_no)
 
     # ------------------------------------------------------------------ 2207
 
-    @guarded
     def settle(self, tenders: Sequence[TenderInput]) -> SettleOutcome:
         """Settle the pre-settled batch (2207) and take the tenders; all of it or none of it."""
-        cashier = self._require_cashier()
-        pre = self._presettle
-        if self.visit_id is None or pre is None:
+        window = self.window
+        cashier = window.require_cashier()
+        pre = window.counter.presettle
+        if window.counter.visit_id is None or pre is None:
             raise PosError("PRESETTLE_REQUIRED", "请先预结算", "Pre-settle first")
         done = self._settled_outcome(pre.chrg_bchno)
         if done is not None:
             return done
         visit, batch, totals = self._still_current(pre.chrg_bchno)
-        rows = validate_tenders(tenders, pre.psn_cash_pay)  # type: ignore[arg-type]
-        data = self._settle_input(
+        rows = validate_tenders(tenders, pre.psn_cash_pay)
+        data = _settle_input(
             visit,
             batch.chrg_bchno,
             batch.medfee_sumamt,
@@ -339,34 +268,31 @@ class CheckoutMixin:
         )
         data.update(totals)  # the hospital's own split totals: the center checks they agree
         try:
-            msgid = self._open_call("2207", visit, batch.chrg_bchno, cashier.cashier_no)
-        except AlreadyDone as done:
-            outcome = self.settlement_detail(settlement_id=done.settlement_id)
-            return SettleOutcome(outcome.settlement, outcome.fee_lines, already=True)
+            msgid = self.inflight.open_call("2207", visit, batch.chrg_bchno, cashier.cashier_no)
+        except AlreadyDone as already:
+            return self._outcome(already.settlement_id, already=True)
         try:
-            out = self.link.call(
+            out = window.link.call(
                 "2207", data, opter=cashier.cashier_no, msgid=msgid, insuplc=visit.insuplc_admdvs
             )
         except ResponseUnknown:
             raise PosError(
                 "SETTLE_RESPONSE_LOST",
-                f"结算（2207）响应丢失，结果未知。请先冲正（2601，报文 {msgid}）再重新结算",
-                f"The 2207 response was lost; the outcome is unknown. Reverse it (2601, msgid {msgid}) first",
+                f"结算（2207）响应丢失，结果未知。请先冲正（2601，报文 {msgid}，按 F12）再重新结算",
+                f"The 2207 response was lost; the outcome is unknown. Reverse it (2601, msgid {msgid}, F12) first",
             ) from None
         except PosError:
-            self._close_call(msgid, "refused")
+            self.inflight.close_call(msgid, "refused")
             raise
         setlinfo = out.get("setlinfo") or {}
-        with self.db.reading() as s:
-            known = s.scalar(
-                select(Settlement.id).where(Settlement.setl_id == str(setlinfo.get("setl_id")))
-            )
-        if known is not None:
+        with window.db.reading() as s:
+            known = queries.settlement_by_setl_id(s, str(setlinfo.get("setl_id")))
+            known_id = known.id if known is not None else None
+        if known_id is not None:
             # The center replayed a settlement we already hold: nothing new happened, and this
             # msgid must never be 冲正'd (that would reverse the original).
-            self._close_call(msgid, "ok", "replayed an existing settlement")
-            outcome = self.settlement_detail(settlement_id=known)
-            return SettleOutcome(outcome.settlement, outcome.fee_lines, already=True)
+            self.inflight.close_call(msgid, "ok", "replayed an existing settlement")
+            return self._outcome(known_id, already=True)
         amounts = setlinfo_amounts(setlinfo)
         problems = identity_problems(amounts)
         if amounts["psn_cash_pay"] != pre.psn_cash_pay:
@@ -374,39 +300,74 @@ class CheckoutMixin:
                 f"psn_cash_pay {amounts['psn_cash_pay']} ≠ pre-settled {pre.psn_cash_pay}"
             )
         if problems or not setlinfo.get("setl_id"):
-            self._reverse(msgid, "2207", visit.psn_no, cashier.cashier_no)
+            self.inflight.reverse(msgid, "2207", visit.psn_no, cashier.cashier_no)
             raise PosError(
                 "SETTLE_AMOUNT_CHANGED",
                 "结算结果与预结算不一致（如共济人余额刚被使用），已自动冲正，请重新预结算",
                 "The settlement differs from the pre-settlement (e.g. a giver's balance just changed); "
                 "it was reversed automatically, pre-settle again",
             )
+        detail = (out.get("exp_content") or {}).get("mulaid_detail") or []
+        record = SettlementRecord(
+            kind="settle",
+            setl_id=str(setlinfo["setl_id"]),
+            msgid=msgid,
+            visit_id=visit.visit_id,
+            chrg_bchno=batch.chrg_bchno,
+            mdtrt_id=visit.mdtrt_id,
+            fixmedins_code=visit.fixmedins_code,
+            station_id=window.station.station_id,
+            cashier_no=cashier.cashier_no,
+            psn_no=visit.psn_no,
+            psn_name=visit.psn_name,
+            insutype=visit.insutype,
+            med_type=visit.med_type,
+            clr_type=clr_type_for(MedType(visit.med_type)).value,
+            setl_time=window.clock(),
+            pool_prop_selfpay=_ratio(setlinfo.get("pool_prop_selfpay")),
+            balc=amounts["balc"],
+            mulaid_detail=[_masked_detail(d) for d in detail if isinstance(d, dict)],
+            amounts={name: amounts[name] for name in SETTLEMENT_MONEY},
+        )
         try:
-            settlement_id = self._record_settlement(
-                visit, batch, msgid, setlinfo, amounts, rows, out
-            )
-        except PosError:
-            self._reverse(msgid, "2207", visit.psn_no, cashier.cashier_no)
-            raise
+            settlement_id = self._record(record, rows)
         except Exception as exc:
-            self._reverse(msgid, "2207", visit.psn_no, cashier.cashier_no)
+            self.inflight.reverse(msgid, "2207", visit.psn_no, cashier.cashier_no)
+            if isinstance(exc, PosError):
+                raise
             raise PosError(
                 "STORE_ERROR",
                 "结算已在医保中心完成但本地保存失败，已冲正，请重新结算",
                 "Settled at the center but could not be saved here: reversed, settle again",
             ) from exc
-        return self.settlement_detail(settlement_id=settlement_id)
+        return self._outcome(settlement_id, already=False)
+
+    def _record(self, record: SettlementRecord, tenders: list[TenderRow]) -> int:
+        window = self.window
+        with window.db.transaction() as s:
+            row = write_settlement(s, record, tenders)
+            s.get(Visit, record.visit_id).status = "settled"
+            call = s.get(CenterCall, record.msgid)
+            call.status, call.open_key, call.setl_id = "ok", None, row.setl_id
+            window.audit(
+                s,
+                "settle",
+                row.setl_id,
+                {
+                    "receipt_no": row.receipt_no,
+                    "chrg_bchno": record.chrg_bchno,
+                    **{k: record.amounts[k] for k in AUDITED_TOTALS},
+                    "tenders": [[t.method, t.amount] for t in tenders],
+                },
+            )
+            return row.id
 
     def _still_current(self, batch_no: str) -> tuple[Visit, ChargeBatch, dict[str, Decimal]]:
         """The visit and the pre-settled batch, refusing if the lines changed since; plus the
         batch's 2204 split totals under their setlinfo names."""
-        with self.db.reading() as s:
-            visit = self._editable_visit(s)
-            drafts = s.scalars(
-                select(DraftLine)
-                .where(DraftLine.visit_id == visit.visit_id)
-                .order_by(DraftLine.line_no)
-            )
+        with self.window.db.reading() as s:
+            visit = self.bill.editable_visit(s)
+            drafts = [d for d, _ in queries.draft_lines(s, visit.visit_id)]
             batch = s.get(ChargeBatch, batch_no)
             if batch.fingerprint != _fingerprint(
                 [(d.line_no, d.medins_list_codg, d.cnt) for d in drafts]
@@ -416,129 +377,125 @@ class CheckoutMixin:
                     "收费项目已修改，请重新预结算",
                     "The lines changed: pre-settle again",
                 )
-            lines = s.scalars(select(FeeLine).where(FeeLine.chrg_bchno == batch_no)).all()
-            names = {
-                "fulamt_ownpay_amt": "fulamt_ownpay_amt",
-                "overlmt_selfpay": "overlmt_amt",
-                "preselfpay_amt": "preselfpay_amt",
-                "inscp_scp_amt": "inscp_scp_amt",
+            lines = [f for f, _ in queries.fee_lines(s, batch_no)]
+            totals = {
+                setl_name: sum((getattr(f, line_name) for f in lines), ZERO)
+                for setl_name, line_name in SPLIT_TOTALS.items()
             }
-            totals = {k: sum((getattr(f, v) for f in lines), ZERO) for k, v in names.items()}
             return visit, batch, totals
 
-    def _record_settlement(self, visit, batch, msgid, setlinfo, amounts, rows, out) -> int:
-        cashier = self.cashier
-        now = self.clock()
-        with self.db.transaction() as s:
-            seq = next_number(s, visit.fixmedins_code, "MZ", now.year)
-            row = Settlement(
-                kind="settle",
-                setl_id=str(setlinfo["setl_id"]),
-                msgid=msgid,
-                visit_id=visit.visit_id,
-                chrg_bchno=batch.chrg_bchno,
-                mdtrt_id=visit.mdtrt_id,
-                fixmedins_code=visit.fixmedins_code,
-                station_id=self.station.station_id,
-                cashier_no=cashier.cashier_no,
-                psn_no=visit.psn_no,
-                psn_name=visit.psn_name,
-                insutype=visit.insutype,
-                med_type=visit.med_type,
-                clr_type=clr_type_for(MedType(visit.med_type)).value,
-                setl_time=now,
-                receipt_series="MZ",
-                receipt_year=now.year,
-                receipt_seq=seq,
-                receipt_no=f"MZ{now.year}{seq:08d}",
-                pool_prop_selfpay=_ratio(setlinfo.get("pool_prop_selfpay")),
-                balc=amounts["balc"],
-                mulaid_detail=json.dumps(
-                    (out.get("exp_content") or {}).get("mulaid_detail") or [], ensure_ascii=False
-                ),
-                **{name: amounts[name] for name in SETTLEMENT_MONEY},
-            )
-            s.add(row)
-            s.flush()
-            for n, (method, amt, given, change) in enumerate(rows, start=1):
-                s.add(
-                    Tender(
-                        settlement_id=row.id,
-                        seq=n,
-                        method=method,
-                        amount=amt,
-                        tendered=given,
-                        change=change,
-                    )
-                )
-            s.get(Visit, visit.visit_id).status = "settled"
-            call = s.get(CenterCall, msgid)
-            call.status, call.open_key, call.setl_id = "ok", None, row.setl_id
-            self._audit(
-                s,
-                "settle",
-                row.setl_id,
-                {
-                    "receipt_no": row.receipt_no,
-                    "chrg_bchno": batch.chrg_bchno,
-                    **{
-                        k: amounts[k]
-                        for k in (
-                            "medfee_sumamt",
-                            "fund_pay_sumamt",
-                            "acct_pay",
-                            "acct_mulaid_pay",
-                            "psn_cash_pay",
-                        )
-                    },
-                    "tenders": [[m, a] for m, a, _, _ in rows],
-                },
-            )
-            return row.id
-
     def _settled_outcome(self, batch_no: str) -> SettleOutcome | None:
-        with self.db.reading() as s:
-            sid = s.scalar(
-                select(Settlement.id).where(
-                    Settlement.chrg_bchno == batch_no, Settlement.kind == "settle"
-                )
-            )
-        if sid is None:
-            return None
-        outcome = self.settlement_detail(settlement_id=sid)
-        return SettleOutcome(outcome.settlement, outcome.fee_lines, already=True)
+        with self.window.db.reading() as s:
+            settlement_id = queries.settlement_of_batch(s, batch_no)
+        return None if settlement_id is None else self._outcome(settlement_id, already=True)
 
-    @guarded
+    def _outcome(self, settlement_id: int, *, already: bool) -> SettleOutcome:
+        stored = self.settlement_detail(settlement_id=settlement_id)
+        return SettleOutcome(
+            stored.settlement,
+            stored.fee_lines,
+            already=already,
+            patient=self.window.counter.patient,
+        )
+
+    # ------------------------------------------------------------------ the books
+
     def settlement_detail(
         self, setl_id: str | None = None, *, settlement_id: int | None = None
     ) -> SettleOutcome:
         """A stored settlement (or 冲红) with its lines: for the receipt, a reprint, a refund screen."""
-        with self.db.reading() as s:
+        with self.window.db.reading() as s:
             if settlement_id is not None:
                 row = s.get(Settlement, settlement_id)
             else:
-                row = s.scalar(select(Settlement).where(Settlement.setl_id == setl_id))
-            if row is None or row.fixmedins_code != self.station.fixmedins_code:
+                row = queries.settlement_by_setl_id(s, str(setl_id))
+            if row is None or row.fixmedins_code != self.window.station.fixmedins_code:
                 raise PosError(
                     "SETTLEMENT_UNKNOWN",
                     f"本机构没有结算 {setl_id}",
                     f"No settlement {setl_id} here",
                 )
             return SettleOutcome(
-                settlement_view(s, row), tuple(self._batch_lines(s, row.chrg_bchno)), already=False
+                settlement_view(s, row), tuple(batch_line_views(s, row.chrg_bchno)), already=False
             )
 
-    @guarded
     def settlements(self, *, psn_no: str | None = None, limit: int = 50) -> list[SettlementView]:
         """Latest settlements and 冲红 at this institution (newest first), optionally one patient's."""
-        query = select(Settlement).where(Settlement.fixmedins_code == self.station.fixmedins_code)
-        if psn_no:
-            query = query.where(Settlement.psn_no == psn_no)
-        with self.db.reading() as s:
-            rows = s.scalars(
-                query.order_by(Settlement.id.desc()).limit(max(1, min(limit, 500)))
-            ).all()
+        with self.window.db.reading() as s:
+            rows = queries.latest_settlements(
+                s,
+                self.window.station.fixmedins_code,
+                psn_no=psn_no,
+                limit=max(1, min(limit, 500)),
+            )
             return [settlement_view(s, r) for r in rows]
+
+
+# The 2204 split summed over a batch, under its setlinfo name (setlinfo → fee line field).
+SPLIT_TOTALS = {
+    "fulamt_ownpay_amt": "fulamt_ownpay_amt",
+    "overlmt_selfpay": "overlmt_amt",
+    "preselfpay_amt": "preselfpay_amt",
+    "inscp_scp_amt": "inscp_scp_amt",
+}
+AUDITED_TOTALS = ("medfee_sumamt", "fund_pay_sumamt", "acct_pay", "acct_mulaid_pay", "psn_cash_pay")
+
+
+def _settle_input(
+    visit: Visit, batch_no: str, medfee: Decimal, acct_used: bool, givers: tuple, proof: bool
+) -> dict:
+    return {
+        "psn_no": visit.psn_no,
+        "mdtrt_cert_type": visit.mdtrt_cert_type,
+        "mdtrt_cert_no": visit.mdtrt_cert_no,
+        "med_type": visit.med_type,
+        "medfee_sumamt": medfee,
+        "psn_setlway": "01",
+        "mdtrt_id": visit.mdtrt_id,
+        "chrg_bchno": batch_no,
+        "insutype": visit.insutype,
+        "acct_used_flag": "1" if acct_used else "0",
+        "exp_content": {"mulaid_psn_nos": list(givers), "copay_proof_checked": bool(proof)},
+    }
+
+
+def _masked_detail(detail: dict) -> dict:
+    """A co-pay detail row as the books keep it: the giver's name masked once, here."""
+    name = detail.get("giver_name_masked") or detail.get("giver") or ""
+    return {**detail, "giver_name_masked": mask_name(str(name))}
+
+
+def _fee_line(batch_no: str, d: DraftLine, item: CatalogItem, sent: dict, got: dict) -> FeeLine:
+    split = {
+        k: amount(got.get(k), k)
+        for k in ("fulamt_ownpay_amt", "overlmt_amt", "preselfpay_amt", "inscp_scp_amt")
+    }
+    fee = amount(got.get("det_item_fee_sumamt", sent["det_item_fee_sumamt"]), "det_item_fee_sumamt")
+    if fee != Decimal(sent["det_item_fee_sumamt"]) or sum(split.values(), ZERO) != fee:
+        raise PosError(
+            "CENTER_BAD_OUTPUT",
+            f"第 {d.line_no} 行：医保中心的分割与金额不符",
+            f"Line {d.line_no}: the center's split does not add up to the line amount",
+        )
+    ceiling = got.get("pric_uplmt_amt")
+    return FeeLine(
+        chrg_bchno=batch_no,
+        feedetl_sn=sent["feedetl_sn"],
+        line_no=d.line_no,
+        medins_list_codg=item.medins_list_codg,
+        med_list_codg=item.med_list_codg,
+        name=item.name,
+        pric=item.pric,
+        cnt=d.cnt,
+        det_item_fee_sumamt=fee,
+        chrgitm_lv=str(got.get("chrgitm_lv") or item.chrgitm_lv),
+        med_chrgitm_type=str(got.get("med_chrgitm_type") or item.med_chrgitm_type),
+        selfpay_prop=Decimal(str(got.get("selfpay_prop") or "0")).quantize(Decimal("0.0001")),
+        pric_uplmt_amt=None
+        if ceiling in (None, "")
+        else Decimal(str(ceiling)).quantize(Decimal("0.000001")),
+        **split,
+    )
 
 
 def _ratio(value: object) -> Decimal:

@@ -13,12 +13,13 @@ from collections import defaultdict
 from datetime import date, datetime, time
 from decimal import Decimal
 
-from sqlalchemy import select
-
+from pos.clock import CHINA
 from pos.errors import PosError
-from pos.services.common import CHINA, guarded
 from pos.services.views import DayCloseView, ReconcileLine, ReconcileView
-from pos.store.models import CenterCall, DayClose, DayCloseItem, Reconciliation, Settlement, Tender
+from pos.services.window import Window
+from pos.store import queries
+from pos.store.books import tenders_of
+from pos.store.models import DayClose, DayCloseItem, Reconciliation, Settlement
 from pos.store.totals import Totals, day_totals
 
 ZERO = Decimal("0.00")
@@ -53,44 +54,36 @@ def _ranges(rows: list[Settlement]) -> str:
     )
 
 
-class ClosingMixin:
-    """Methods of CashierDesk (see desk.py)."""
+class Closing:
+    """Uses the window's books and link; no counter state but who is signed in."""
 
-    @guarded
+    def __init__(self, window: Window) -> None:
+        self.window = window
+
     def day_close(self) -> DayCloseView:
         """日结 for the logged-in cashier: everything they settled or refunded since their last close."""
-        cashier = self._require_cashier()
-        now = self.clock()
-        with self.db.transaction() as s:
-            open_calls = s.scalar(
-                select(CenterCall.msgid).where(
-                    CenterCall.status == "sent", CenterCall.cashier_no == cashier.cashier_no
-                )
-            )
+        window = self.window
+        cashier = window.require_cashier()
+        now = window.clock()
+        with window.db.transaction() as s:
+            open_calls = queries.open_call_of_cashier(s, cashier.cashier_no)
             if open_calls:
                 raise PosError(
                     "DAYCLOSE_OPEN_CALLS",
                     f"有结果未知的交易（报文 {open_calls}），请先冲正再日结",
                     f"A message has an unknown outcome ({open_calls}): reverse it before closing",
                 )
-            rows = s.scalars(
-                select(Settlement)
-                .outerjoin(DayCloseItem, DayCloseItem.settlement_id == Settlement.id)
-                .where(
-                    Settlement.cashier_no == cashier.cashier_no,
-                    DayCloseItem.settlement_id.is_(None),
-                )
-                .order_by(Settlement.id)
-            ).all()
+            rows = queries.unclosed_settlements(s, cashier.cashier_no)
             tenders: dict[str, Decimal] = defaultdict(lambda: ZERO)
             ids = [r.id for r in rows]
-            for t in s.scalars(select(Tender).where(Tender.settlement_id.in_(ids))) if ids else []:
-                tenders[t.method] += t.amount
+            for settlement_id in ids:
+                for t in tenders_of(s, settlement_id):
+                    tenders[t.method] += t.amount
             totals = {k: sum((getattr(r, k) for r in rows), ZERO) for k in _TOTALS}
             close = DayClose(
                 cashier_no=cashier.cashier_no,
-                fixmedins_code=self.station.fixmedins_code,
-                station_id=self.station.station_id,
+                fixmedins_code=window.station.fixmedins_code,
+                station_id=window.station.station_id,
                 closed_at=now,
                 settle_count=sum(r.kind == "settle" for r in rows),
                 refund_count=sum(r.kind == "refund" for r in rows),
@@ -101,7 +94,7 @@ class ClosingMixin:
             s.add(close)
             s.flush()
             s.add_all(DayCloseItem(settlement_id=i, day_close_id=close.id) for i in ids)
-            self._audit(s, "day_close", str(close.id), {"settlements": len(ids), **totals})
+            window.audit(s, "day_close", str(close.id), {"settlements": len(ids), **totals})
             return DayCloseView(
                 id=close.id,
                 cashier_no=close.cashier_no,
@@ -113,28 +106,28 @@ class ClosingMixin:
                 **totals,
             )
 
-    @guarded
     def reconcile(self, day: date | None = None) -> ReconcileView:
         """对账 for one day (default today): 3201 per 险种 × 清算类别, and 3202 where 不平."""
-        cashier = self._require_cashier()
-        day = day or self.clock().astimezone(CHINA).date()
+        window = self.window
+        cashier = window.require_cashier()
+        day = day or window.clock().astimezone(CHINA).date()
         start = datetime.combine(day, time.min, CHINA)
         end = datetime.combine(day, time.max, CHINA)
-        with self.db.reading() as s:
-            totals = day_totals(s, self.station.fixmedins_code, start, end)
+        with window.db.reading() as s:
+            totals = day_totals(s, window.station.fixmedins_code, start, end)
         # Every 险种 × 清算类别 this institution can settle, even with no local rows: a settlement
         # only the center recorded must still show up as 不平.
-        clr_types = ("41",) if self.station.kind == "pharmacy" else ("11", "21")
+        clr_types = ("41",) if window.station.is_pharmacy else ("11", "21")
         for key in ((i, c) for i in ("310", "390") for c in clr_types):
             totals.setdefault(key, Totals())
         period = {
-            "setl_optins": self.station.admdvs,
+            "setl_optins": window.station.admdvs,
             "stmt_begndate": day.isoformat(),
             "stmt_enddate": day.isoformat(),
         }
         lines = []
         for (insutype, clr_type), sums in sorted(totals.items()):
-            out = self.link.call(
+            out = window.link.call(
                 "3201",
                 {
                     **period,
@@ -166,24 +159,16 @@ class ClosingMixin:
         mismatches: tuple[dict, ...] = ()
         if any(not line.balanced for line in lines):
             # Only a day that does not balance needs its rows: 3202 sends them one by one.
-            with self.db.reading() as s:
-                rows = list(
-                    s.scalars(
-                        select(Settlement).where(
-                            Settlement.fixmedins_code == self.station.fixmedins_code,
-                            Settlement.setl_time >= start,
-                            Settlement.setl_time <= end,
-                        )
-                    )
-                )
+            with window.db.reading() as s:
+                rows = queries.settlements_between(s, window.station.fixmedins_code, start, end)
             mismatches = self._detail(period, rows, cashier.cashier_no)
-        with self.db.transaction() as s:
+        with window.db.transaction() as s:
             for line in lines:
                 s.add(
                     Reconciliation(
-                        fixmedins_code=self.station.fixmedins_code,
+                        fixmedins_code=window.station.fixmedins_code,
                         cashier_no=cashier.cashier_no,
-                        run_at=self.clock(),
+                        run_at=window.clock(),
                         stmt_begndate=day.isoformat(),
                         stmt_enddate=day.isoformat(),
                         insutype=line.insutype,
@@ -201,7 +186,7 @@ class ClosingMixin:
                         ),
                     )
                 )
-            self._audit(
+            window.audit(
                 s,
                 "reconcile",
                 day.isoformat(),
@@ -211,7 +196,7 @@ class ClosingMixin:
 
     def _detail(self, period: dict, members: list[Settlement], opter: str) -> tuple[dict, ...]:
         sums = _sums(members)
-        out = self.link.call(
+        out = self.window.link.call(
             "3202",
             {
                 **period,

@@ -1,62 +1,70 @@
-"""The cashier window as the screens see it: log in, identify, open a visit.
+"""The cashier desk: one façade over the parts of a window's work.
 
-One `CashierDesk` per station (收费窗口). It keeps the small working state a window has (who is
-logged in, whose credential was read, which visit is on the counter) and puts everything that
-matters in the database. Lines, settlement, refunds, 冲正 and closing live in the mixins next door
-(lines.py, checkout.py, refund.py, inflight.py, closing.py).
+    desk = CashierDesk(open_database())          # the station is chosen at login
+    desk.login("1001", "111111", "H65270100001-01")
+    desk.identify("652701201406010152")          # 1101           (identify.py)
+    desk.open_visit("11")                        # 2201 + 2203    (bill.py)
+    pre = desk.presettle(copay_givers=[...])     # 2204 + 2206    (checkout.py)
+    desk.settle([TenderInput("cash", pre.psn_cash_pay, tendered=Decimal("100"))])   # 2207
 
-Rule for every method: never hold a database transaction open while talking to the center (on
+The parts — Identification, Bill, Checkout, Refunds, InFlight, Closing — each take the `Window`
+(the books, the clock, the wire to the center, the station; and the `Counter` with the working
+state) and the other parts they use, in their constructors. Every public method here returns
+views (pos.services.views) or raises PosError; nothing else reaches a caller.
+
+Rule for every part: never hold a database transaction open while talking to the center (on
 SQLite the center's own write would queue behind ours); read, commit, call, then write.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import datetime
+from collections.abc import Callable, Sequence
+from datetime import date, datetime
+from pathlib import Path
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-
-from engine.codes import MedType, PsnInsuStas
-from engine.idcard import mask as mask_certno
-from pos import audit
+from engine.policy import PolicyError, load_policy
 from pos.auth import authenticate, unlock
-from pos.database import Database
+from pos.clock import Clock, china_now
+from pos.config import PrinterSettings
+from pos.database import Database, build_center
 from pos.errors import PosError
-from pos.services.checkout import CheckoutMixin
-from pos.services.closing import ClosingMixin
-from pos.services.common import Clock, china_now, guarded, next_number
-from pos.services.inflight import InFlightMixin
-from pos.services.lines import LinesMixin
-from pos.services.link import CenterLink, CenterPort, MsgIds
-from pos.services.refund import RefundMixin
-from pos.services.scan import classify
+from pos.services.bill import Bill
+from pos.services.checkout import Checkout
+from pos.services.closing import Closing
+from pos.services.guard import guarded
+from pos.services.identify import Identification
+from pos.services.inflight import InFlight
+from pos.services.link import CenterLink, CenterPort, MessageRecord, MsgIds
+from pos.services.refund import Refunds
 from pos.services.views import (
     CashierView,
-    InsuranceView,
+    CatalogItemView,
+    DayCloseView,
+    LineView,
+    LostCall,
     PatientView,
+    PresettleView,
+    ReconcileView,
+    RefundOutcome,
+    SessionView,
+    SettlementView,
+    SettleOutcome,
     StationView,
+    TenderInput,
+    VirtualCard,
     VisitView,
 )
-from pos.services.wire import copay_option, insurance_view, int_or_none
-from pos.store.models import (
-    Cashier,
-    Department,
-    DraftLine,
-    Institution,
-    OrderLine,
-    PendingOrder,
-    Station,
-    Visit,
-)
-
-
-def mask_name(name: str) -> str:
-    """艾* / 艾力·买*: keep the first character, star the rest (DESIGN.md §4)."""
-    return name[:1] + "*" * max(1, len(name) - 1) if name else ""
+from pos.services.window import Counter, Window
+from pos.store import queries
+from pos.store.models import Cashier, Institution, Station
 
 
 def _station_view(row: Station, inst: Institution) -> StationView:
+    try:
+        policy = load_policy(inst.policy_id)
+        region, proof = policy.region_name, policy.copay.proof_at_counter
+    except PolicyError:
+        region, proof = "", False
     return StationView(
         station_id=row.station_id,
         station_name=row.name,
@@ -68,26 +76,16 @@ def _station_view(row: Station, inst: Institution) -> StationView:
         admdvs=inst.admdvs,
         designated=inst.designated,
         policy_id=inst.policy_id,
+        region_name=region,
+        proof_at_counter=proof,
     )
 
 
-@guarded
-def list_stations(db: Database) -> list[StationView]:
-    """Every station (收费窗口) with its institution, for the login screen's picker."""
-    with db.reading() as s:
-        rows = s.execute(
-            select(Station, Institution)
-            .join(Institution, Institution.fixmedins_code == Station.fixmedins_code)
-            .order_by(Station.station_id)
-        ).all()
-        return [_station_view(st, inst) for st, inst in rows]
-
-
-class CashierDesk(LinesMixin, CheckoutMixin, RefundMixin, InFlightMixin, ClosingMixin):
+class CashierDesk:
     def __init__(
         self,
         db: Database,
-        station_id: str,
+        station_id: str | None = None,
         *,
         clock: Clock | None = None,
         msgids: Callable[[str, datetime], str] | None = None,
@@ -97,54 +95,116 @@ class CashierDesk(LinesMixin, CheckoutMixin, RefundMixin, InFlightMixin, Closing
         self.db = db
         self.clock: Clock = clock or china_now
         self.lang = lang
-        self.station = self._load_station(station_id)
-        station_no = int(station_id.rsplit("-", 1)[-1]) if station_id[-2:].isdigit() else 0
-        self.link = CenterLink(
-            center if center is not None else db.center,
-            fixmedins_code=self.station.fixmedins_code,
-            fixmedins_name=self.station.institution_name,
-            admdvs=self.station.admdvs,
-            clock=self.clock,
-            msgids=msgids or MsgIds(station_no),
-        )
-        self.cashier: CashierView | None = None
-        self.patient: PatientView | None = None
-        self.visit_id: int | None = None
-        self._presettle = None  # the last PresettleView for the current visit (CheckoutMixin)
+        self._msgids = msgids
+        self._center = center
+        self.counter = Counter()
+        self._window: Window | None = None
+        if station_id is not None:
+            self._bind(station_id)
 
-    # ------------------------------------------------------------------ station and login
+    # ------------------------------------------------------------------ the window and its parts
+
+    def _bind(self, station_id: str) -> None:
+        """Put the desk at a window: load the station and build the parts around it."""
+        if self._window is not None and self._window.station.station_id == station_id:
+            return
+        station = self._load_station(station_id)
+        if self._center is None:
+            self._center = build_center(self.db.engine, clock=self.clock, lang=self.lang)
+        window_no = int(station_id.rsplit("-", 1)[-1]) if station_id[-2:].isdigit() else 0
+        link = CenterLink(
+            self._center,
+            fixmedins_code=station.fixmedins_code,
+            fixmedins_name=station.institution_name,
+            admdvs=station.admdvs,
+            clock=self.clock,
+            msgids=self._msgids or MsgIds(window_no),
+        )
+        self.counter = Counter()
+        window = Window(self.db, self.clock, link, station, self.lang, self.counter)
+        self._window = window
+        self.identification = Identification(window)
+        self.bill = Bill(window)
+        self.inflight = InFlight(window)
+        self.checkout = Checkout(window, self.bill, self.inflight)
+        self.refunds = Refunds(window, self.bill, self.inflight)
+        self.closing = Closing(window)
+
+    @property
+    def window(self) -> Window:
+        if self._window is None:
+            raise PosError("AUTH_REQUIRED", "请先登录", "Please log in first")
+        return self._window
+
+    @property
+    def center(self) -> CenterPort:
+        """The center this desk talks to (the trainer's fault switches live on the embedded one)."""
+        self.window  # noqa: B018 - the center is chosen with the window
+        return self._center
+
+    @property
+    def station(self) -> StationView:
+        return self.window.station
+
+    @property
+    def link(self) -> CenterLink:
+        return self.window.link
+
+    @property
+    def cashier(self) -> CashierView | None:
+        return self.counter.cashier
+
+    @property
+    def patient(self) -> PatientView | None:
+        return self.counter.patient
+
+    @property
+    def visit_id(self) -> int | None:
+        return self.counter.visit_id
+
+    @property
+    def session(self) -> SessionView | None:
+        if self._window is None or self.counter.cashier is None:
+            return None
+        return SessionView(self._window.station, self.counter.cashier)
 
     @guarded
     def _load_station(self, station_id: str) -> StationView:
         with self.db.reading() as s:
-            row = s.get(Station, station_id)
-            if row is None:
+            found = queries.station(s, station_id)
+            if found is None:
                 raise PosError(
                     "STATION_UNKNOWN",
                     f"未知的收费窗口 {station_id}",
                     f"Unknown station {station_id}",
                 )
-            return _station_view(row, s.get(Institution, row.fixmedins_code))
+            return _station_view(*found)
 
-    def _audit(self, s: Session, action: str, subject: str, data: dict | None = None) -> None:
-        actor = self.cashier.cashier_no if self.cashier else "-"
-        audit.append(
-            s,
-            at=self.clock(),
-            actor=actor,
-            action=action,
-            subject=subject,
-            data={"station": self.station.station_id, **(data or {})},
-        )
+    # ------------------------------------------------------------------ stations and sign-in
 
     @guarded
-    def login(self, cashier_no: str, pin: str) -> CashierView:
-        """Check the PIN (5 wrong in a row lock the number for 15 minutes) and open the shift."""
+    def stations(self) -> list[StationView]:
+        """Every station (收费窗口) with its institution, for the login screen's picker."""
+        with self.db.reading() as s:
+            return [_station_view(station, inst) for station, inst in queries.stations(s)]
+
+    @guarded
+    def login(self, cashier_no: str, pin: str, station_id: str | None = None) -> SessionView:
+        """Check the PIN (5 wrong in a row lock the number for 15 minutes) and open the shift.
+
+        No window given: the desk's own, else the first window of the cashier's institution (an
+        unknown number is tried at the first window, so it answers exactly like a wrong one).
+        """
+        if station_id:
+            self._bind(station_id)
+        elif self._window is None:
+            self._bind(self._station_for(cashier_no))
+        window = self.window
         failure: PosError | None = None
         with self.db.transaction() as s:
             try:
                 row = authenticate(s, cashier_no, pin, self.clock())
-                if row.fixmedins_code != self.station.fixmedins_code:
+                if row.fixmedins_code != window.station.fixmedins_code:
                     raise PosError(
                         "AUTH_WRONG_INSTITUTION",
                         "该工号不属于本机构，不能在此窗口登录",
@@ -152,319 +212,207 @@ class CashierDesk(LinesMixin, CheckoutMixin, RefundMixin, InFlightMixin, Closing
                     )
             except PosError as exc:
                 failure = exc  # keep the failure count: commit, then raise
-                audit.append(
+                window.counter.cashier = None
+                window.audit(
                     s,
-                    at=self.clock(),
+                    "login.failed",
+                    window.station.station_id,
+                    {"code": exc.code},
                     actor=str(cashier_no)[:20],
-                    action="login.failed",
-                    subject=self.station.station_id,
-                    data={"code": exc.code},
                 )
             else:
-                self.cashier = CashierView(row.cashier_no, row.name, row.role, row.fixmedins_code)
-                self._audit(s, "login", row.cashier_no)
+                window.counter.cashier = CashierView(
+                    row.cashier_no, row.name, row.role, row.fixmedins_code
+                )
+                window.audit(s, "login", row.cashier_no)
         if failure is not None:
             raise failure
-        return self.cashier
+        return SessionView(window.station, window.counter.cashier)
+
+    def _station_for(self, cashier_no: str) -> str:
+        with self.db.reading() as s:
+            row = s.get(Cashier, str(cashier_no)[:20])
+            station = queries.first_station(s, row.fixmedins_code if row is not None else None)
+        if station is None:
+            raise PosError("STATION_UNKNOWN", "没有可用的收费窗口", "No cashier station is set up")
+        return station
 
     @guarded
     def logout(self) -> None:
-        if self.cashier is None:
+        window = self._window
+        if window is None or window.counter.cashier is None:
             return
         with self.db.transaction() as s:
-            self._audit(s, "logout", self.cashier.cashier_no)
-        self.cashier = None
-        self.clear_patient()
+            window.audit(s, "logout", window.counter.cashier.cashier_no)
+        window.counter.cashier = None
+        window.counter.clear_patient()
 
     @guarded
     def unlock_cashier(self, cashier_no: str) -> None:
         """A supervisor lifts a PIN lockout early."""
-        self._require_supervisor()
+        window = self.window
+        window.require_supervisor()
         with self.db.transaction() as s:
             row = s.get(Cashier, cashier_no)
-            if row is None or row.fixmedins_code != self.station.fixmedins_code:
+            if row is None or row.fixmedins_code != window.station.fixmedins_code:
                 raise PosError(
                     "CASHIER_UNKNOWN",
                     f"本机构没有工号 {cashier_no}",
                     f"No cashier {cashier_no} here",
                 )
             unlock(row)
-            self._audit(s, "cashier.unlock", cashier_no)
+            window.audit(s, "cashier.unlock", cashier_no)
 
-    def _require_cashier(self) -> CashierView:
-        if self.cashier is None:
-            raise PosError("AUTH_REQUIRED", "请先登录", "Please log in first")
-        return self.cashier
-
-    def _require_supervisor(self) -> CashierView:
-        cashier = self._require_cashier()
-        if not cashier.supervisor:
-            raise PosError("AUTH_SUPERVISOR", "此操作需要收费组长权限", "This needs a supervisor")
-        return cashier
-
-    # ------------------------------------------------------------------ identify (1101)
-
-    def clear_patient(self) -> None:
-        self.patient, self.visit_id, self._presettle = None, None, None
+    # ------------------------------------------------------------------ identify
 
     @guarded
     def identify(self, scan_text: str) -> PatientView:
-        """Classify the scan (e-voucher / 身份证 / 社保卡), ask the center (1101), show the patient."""
-        cashier = self._require_cashier()
-        cert_type, cert_no = classify(scan_text)
-        out = self.link.call(
-            "1101",
-            {"mdtrt_cert_type": cert_type.value, "mdtrt_cert_no": cert_no},
-            opter=cashier.cashier_no,
-        )
-        base = out.get("baseinfo") or {}
-        if not base.get("psn_no"):
-            raise PosError("CENTER_BAD_OUTPUT", "1101 未返回人员编号", "1101 returned no psn_no")
-        exp = out.get("exp_content") or {}
-        with self.db.transaction() as s:
-            orders = s.scalars(
-                select(PendingOrder.order_no).where(
-                    PendingOrder.certno == base.get("certno", ""),
-                    PendingOrder.fixmedins_code == self.station.fixmedins_code,
-                    PendingOrder.visit_id.is_(None),
-                )
-            ).all()
-            self._audit(s, "identify", base["psn_no"], {"cert_type": cert_type.value})
-        self.clear_patient()
-        self.patient = PatientView(
-            mdtrt_cert_type=cert_type.value,
-            mdtrt_cert_no=cert_no,
-            psn_no=base["psn_no"],
-            psn_name=base.get("psn_name", ""),
-            name_masked=mask_name(base.get("psn_name", "")),
-            certno=base.get("certno", ""),
-            certno_masked=mask_certno(base.get("certno", "")),
-            gend=str(base.get("gend", "")),
-            brdy=str(base.get("brdy", "")),
-            age=int_or_none(base.get("age")),
-            insurances=tuple(insurance_view(row) for row in out.get("insuinfo") or []),
-            bindings=tuple(copay_option(row) for row in exp.get("bindings") or []),
-            shown_by=exp.get("shown_by") or None,
-            pending_orders=tuple(orders),
-        )
-        return self.patient
+        return self.identification.identify(scan_text)
 
-    # ------------------------------------------------------------------ visit (2201 + 2203)
+    def virtual_cards(self) -> list[VirtualCard]:
+        return Identification.virtual_cards()
+
+    def clear_patient(self) -> None:
+        self.counter.clear_patient()
+
+    # ------------------------------------------------------------------ the bill
+
+    def med_types(self) -> list[str]:
+        return self.bill.med_types()
+
+    @guarded
+    def catalog(self) -> list[CatalogItemView]:
+        return self.bill.catalog()
+
+    @guarded
+    def search_catalog(self, text: str, limit: int = 20) -> list[CatalogItemView]:
+        return self.bill.search_catalog(text, limit)
 
     @guarded
     def open_visit(
         self, med_type: str, *, dept_code: str | None = None, insutype: str | None = None
     ) -> VisitView:
-        """Register the visit (2201), upload its information (2203), load the pending orders."""
-        cashier = self._require_cashier()
-        patient = self._require_patient()
-        try:
-            mt = MedType.parse(med_type)
-        except ValueError:
-            raise PosError(
-                "VISIT_BAD_MED_TYPE", f"未知的医疗类别 {med_type}", f"Unknown med_type {med_type}"
-            ) from None
-        self._check_med_type(mt)
-        insurance = self._pick_insurance(patient, insutype)
-        if not self.station.designated:
-            raise PosError(
-                "INSTITUTION_NOT_DESIGNATED",
-                "本机构不是医保定点机构，不能医保结算（家庭共济也不能使用）",
-                "This institution is not designated: no insurance settlement (and no family co-pay)",
-            )
-        now = self.clock()
-        with self.db.transaction() as s:
-            orders = s.scalars(
-                select(PendingOrder)
-                .where(
-                    PendingOrder.certno == patient.certno,
-                    PendingOrder.fixmedins_code == self.station.fixmedins_code,
-                    PendingOrder.med_type == mt.value,
-                    PendingOrder.visit_id.is_(None),
-                )
-                .order_by(PendingOrder.order_no)
-            ).all()
-            dept = self._pick_dept(s, dept_code or (orders[0].dept_code if orders else None))
-            seq = next_number(s, self.station.fixmedins_code, "visit", now.year)
-            ipt_otp_no = f"MZ{now:%Y%m%d}{seq:05d}"
-            order_nos = [o.order_no for o in orders]
-            dise = next(((o.dise_codg, o.dise_name) for o in orders if o.dise_codg), ("", ""))
-        if mt is MedType.CHRONIC and not dise[0]:
-            raise PosError(
-                "VISIT_NEEDS_DISEASE",
-                "门诊慢特病需要病种编码（没有待收费的慢特病处方）",
-                "A 门诊慢特病 visit needs a disease code (no pending chronic-disease order)",
-            )
-        out = self.link.call(
-            "2201",
-            {
-                "psn_no": patient.psn_no,
-                "insutype": insurance.insutype,
-                "begntime": now,
-                "mdtrt_cert_type": patient.mdtrt_cert_type,
-                "mdtrt_cert_no": patient.mdtrt_cert_no,
-                "ipt_otp_no": ipt_otp_no,
-                "dept_code": dept.dept_code,
-                "dept_name": dept.dept_name,
-            },
-            opter=cashier.cashier_no,
-            insuplc=insurance.insuplc_admdvs,
-        )
-        mdtrt_id = str(out.get("mdtrt_id") or "")
-        if not mdtrt_id:
-            raise PosError("CENTER_BAD_OUTPUT", "2201 未返回就诊ID", "2201 returned no mdtrt_id")
-        mdtrtinfo = {
-            "mdtrt_id": mdtrt_id,
-            "psn_no": patient.psn_no,
-            "med_type": mt.value,
-            "begntime": now,
-        }
-        if dise[0]:
-            mdtrtinfo.update(dise_codg=dise[0], dise_name=dise[1])
-        diseinfo = (
-            [{"diag_type": "1", "diag_srt_no": 1, "diag_code": dise[0], "diag_name": dise[1]}]
-            if dise[0]
-            else []
-        )
-        self.link.call(
-            "2203",
-            {"mdtrtinfo": mdtrtinfo, "diseinfo": diseinfo},
-            opter=cashier.cashier_no,
-            insuplc=insurance.insuplc_admdvs,
-        )
-        with self.db.transaction() as s:
-            visit = Visit(
-                ipt_otp_no=ipt_otp_no,
-                mdtrt_id=mdtrt_id,
-                fixmedins_code=self.station.fixmedins_code,
-                station_id=self.station.station_id,
-                cashier_no=cashier.cashier_no,
-                psn_no=patient.psn_no,
-                psn_name=patient.psn_name,
-                certno=patient.certno,
-                insutype=insurance.insutype,
-                psn_type=insurance.psn_type,
-                insuplc_admdvs=insurance.insuplc_admdvs,
-                med_type=mt.value,
-                mdtrt_cert_type=patient.mdtrt_cert_type,
-                mdtrt_cert_no=patient.mdtrt_cert_no,
-                dept_code=dept.dept_code,
-                dise_codg=dise[0],
-                dise_name=dise[1],
-                begntime=now,
-                status="open",
-            )
-            s.add(visit)
-            s.flush()
-            line_no = 0
-            # Claim the orders only if nobody else did since we read them (two windows, one patient).
-            for order in s.scalars(
-                select(PendingOrder).where(
-                    PendingOrder.order_no.in_(order_nos), PendingOrder.visit_id.is_(None)
-                )
-            ).all():
-                order.visit_id = visit.visit_id
-                for ol in s.scalars(
-                    select(OrderLine)
-                    .where(OrderLine.order_no == order.order_no)
-                    .order_by(OrderLine.line_no)
-                ):
-                    line_no += 1
-                    s.add(
-                        DraftLine(
-                            visit_id=visit.visit_id,
-                            line_no=line_no,
-                            medins_list_codg=ol.medins_list_codg,
-                            cnt=ol.cnt,
-                            order_no=order.order_no,
-                        )
-                    )
-            self._audit(
-                s,
-                "visit.open",
-                ipt_otp_no,
-                {
-                    "mdtrt_id": mdtrt_id,
-                    "psn_no": patient.psn_no,
-                    "med_type": mt.value,
-                    "orders": order_nos,
-                },
-            )
-            self.visit_id = visit.visit_id
-        self._presettle = None
-        return self.current_visit()
+        return self.bill.open_visit(med_type, dept_code=dept_code, insutype=insutype)
 
     @guarded
     def cancel_visit(self) -> None:
-        """Abandon the open visit on the counter: its pending orders wait for the next visit.
+        self.bill.cancel_visit()
 
-        Nothing was settled, so no money moves; the center keeps the registration (撤销挂号 2202
-        is not simulated), which is harmless.
-        """
+    @guarded
+    def current_visit(self) -> VisitView | None:
+        return self.bill.current_visit()
+
+    @guarded
+    def visit_view(self, visit_id: int) -> VisitView:
+        return self.bill.visit_view(visit_id)
+
+    @guarded
+    def resume_visit(self, visit_id: int) -> VisitView:
+        return self.bill.resume_visit(visit_id)
+
+    @guarded
+    def add_line(self, medins_list_codg: str, cnt: object = "1") -> LineView:
+        return self.bill.add_line(medins_list_codg, cnt)
+
+    @guarded
+    def edit_line(self, line_no: int, cnt: object) -> LineView:
+        return self.bill.edit_line(line_no, cnt)
+
+    @guarded
+    def remove_line(self, line_no: int) -> None:
+        self.bill.remove_line(line_no)
+
+    # ------------------------------------------------------------------ checkout
+
+    @guarded
+    def presettle(
+        self,
+        *,
+        acct_used: bool = True,
+        copay_givers: Sequence[str] | None = None,
+        copay_proof_checked: bool = False,
+    ) -> PresettleView:
+        return self.checkout.presettle(
+            acct_used=acct_used,
+            copay_givers=copay_givers,
+            copay_proof_checked=copay_proof_checked,
+        )
+
+    @guarded
+    def settle(self, tenders: Sequence[TenderInput]) -> SettleOutcome:
+        return self.checkout.settle(tenders)
+
+    @guarded
+    def settlement_detail(
+        self, setl_id: str | None = None, *, settlement_id: int | None = None
+    ) -> SettleOutcome:
+        return self.checkout.settlement_detail(setl_id, settlement_id=settlement_id)
+
+    @guarded
+    def settlements(self, *, psn_no: str | None = None, limit: int = 50) -> list[SettlementView]:
+        return self.checkout.settlements(psn_no=psn_no, limit=limit)
+
+    # ------------------------------------------------------------------ refunds and 冲正
+
+    @guarded
+    def refund(self, setl_id: str, *, keep_line_nos: Sequence[int] = ()) -> RefundOutcome:
+        return self.refunds.refund(setl_id, keep_line_nos=keep_line_nos)
+
+    @guarded
+    def pending_reversals(self) -> list[LostCall]:
+        return self.inflight.pending_reversals()
+
+    @guarded
+    def reverse_lost(self, msgid: str) -> None:
+        self.inflight.reverse_lost(msgid)
+
+    @guarded
+    def reverse_lost_of_patient(self) -> list[LostCall]:
+        return self.inflight.reverse_lost_of_patient()
+
+    # ------------------------------------------------------------------ end of shift
+
+    @guarded
+    def day_close(self) -> DayCloseView:
+        return self.closing.day_close()
+
+    @guarded
+    def reconcile(self, day: date | None = None) -> ReconcileView:
+        return self.closing.reconcile(day)
+
+    # ------------------------------------------------------------------ the message log
+
+    def exchanges(self) -> list[MessageRecord]:
+        return [] if self._window is None else list(self._window.link.log)
+
+    # ------------------------------------------------------------------ printing
+
+    @guarded
+    def print_receipt(
+        self, done: SettleOutcome, printer: PrinterSettings, training: bool = False
+    ) -> Path | None:
+        """Print the 收费票据 and the 结算单 of a settlement to the configured printer; audited."""
+        from pos.receipt import PrintError, print_text, render_receipt, render_slip
+
+        window = self.window
+        session = self.session
+        if session is None:
+            raise PosError("AUTH_REQUIRED", "请先登录", "Please log in first")
+        text = (
+            render_receipt(done, session, training=training)
+            + "\n"
+            + render_slip(done, session, training=training)
+        )
+        receipt_no = done.settlement.receipt_no
+        try:
+            path = print_text(printer, f"{window.station.fixmedins_code}-{receipt_no}", text)
+        except PrintError as exc:
+            raise PosError(exc.code, exc.message_zh, exc.message_en) from None
         with self.db.transaction() as s:
-            visit = self._editable_visit(s)
-            for order in s.scalars(
-                select(PendingOrder).where(PendingOrder.visit_id == visit.visit_id)
-            ):
-                order.visit_id = None
-            for line in s.scalars(select(DraftLine).where(DraftLine.visit_id == visit.visit_id)):
-                s.delete(line)
-            visit.status = "cancelled"
-            self._audit(s, "visit.cancel", visit.ipt_otp_no, {"mdtrt_id": visit.mdtrt_id})
-        self.visit_id, self._presettle = None, None
-
-    def _require_patient(self) -> PatientView:
-        if self.patient is None:
-            raise PosError(
-                "PATIENT_REQUIRED", "请先识别患者（扫码/读卡/身份证）", "Identify the patient first"
+            window.audit(
+                s,
+                "receipt.print",
+                receipt_no,
+                {"setl_id": done.settlement.setl_id, "to": str(path) if path else None},
             )
-        return self.patient
-
-    def _check_med_type(self, mt: MedType) -> None:
-        pharmacy = self.station.kind == "pharmacy"
-        if pharmacy and mt is not MedType.PHARMACY:
-            raise PosError(
-                "VISIT_BAD_MED_TYPE",
-                "定点药店只能选择 41 定点药店购药",
-                "A pharmacy can only use med_type 41",
-            )
-        if not pharmacy and mt is MedType.PHARMACY:
-            raise PosError(
-                "VISIT_BAD_MED_TYPE",
-                "41 定点药店购药只能在药店使用",
-                "med_type 41 is for pharmacies only",
-            )
-
-    @staticmethod
-    def _pick_insurance(patient: PatientView, insutype: str | None) -> InsuranceView:
-        choices = [i for i in patient.insurances if insutype in (None, i.insutype)]
-        normal = [i for i in choices if i.normal]
-        if not normal:
-            stas = choices[0].psn_insu_stas if choices else "0"
-            label = PsnInsuStas(stas) if stas in {m.value for m in PsnInsuStas} else None
-            zh = label.zh if label else stas
-            en = label.en if label else stas
-            raise PosError(
-                "PATIENT_NOT_INSURED",
-                f"参保状态：{zh}，不能医保结算（可按全自费收费）",
-                f"Insurance status: {en}; no insurance settlement (charge as self-pay)",
-            )
-        return min(normal, key=lambda i: i.insutype)
-
-    def _pick_dept(self, s: Session, dept_code: str | None) -> Department:
-        query = select(Department).where(Department.fixmedins_code == self.station.fixmedins_code)
-        if dept_code:
-            dept = s.scalars(query.where(Department.dept_code == dept_code)).one_or_none()
-            if dept is None:
-                raise PosError(
-                    "VISIT_BAD_DEPT",
-                    f"本机构没有科室 {dept_code}",
-                    f"No department {dept_code} here",
-                )
-            return dept
-        dept = s.scalars(query.order_by(Department.dept_code).limit(1)).one_or_none()
-        if dept is None:
-            raise PosError(
-                "VISIT_BAD_DEPT", "本机构没有配置科室", "This institution has no departments"
-            )
-        return dept
+        return path

@@ -8,14 +8,14 @@ own write after it fails), the row stays `sent`: the center may or may not have 
 
 from __future__ import annotations
 
-from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from pos.errors import PosError
-from pos.services.common import guarded
 from pos.services.link import ResponseUnknown
 from pos.services.views import LostCall
-from pos.store.models import CenterCall, Settlement, Visit
+from pos.services.window import Window
+from pos.store import queries
+from pos.store.models import CenterCall, Visit
 
 
 class AlreadyDone(Exception):
@@ -26,20 +26,24 @@ class AlreadyDone(Exception):
         self.settlement_id = settlement_id
 
 
-class InFlightMixin:
-    """Methods of CashierDesk (see desk.py)."""
+class InFlight:
+    """Uses the window's link and books; no counter state of its own."""
 
-    def _open_call(self, infno: str, visit: Visit, batch_no: str, opter: str) -> str:
+    def __init__(self, window: Window) -> None:
+        self.window = window
+
+    def open_call(self, infno: str, visit: Visit, batch_no: str, opter: str) -> str:
         """Record the message as in flight, or refuse: another is in flight, or it is already done.
 
         The done-check runs *after* the insert: an insert that waited on another window's
         unique open_key sees that window's settlement once it proceeds (the check must not run
         on a snapshot taken before the wait).
         """
-        msgid = self.link.new_msgid()
+        window = self.window
+        msgid = window.link.new_msgid()
         kind = "settle" if infno == "2207" else "refund"
         try:
-            with self.db.transaction() as s:
+            with window.db.transaction() as s:
                 s.add(
                     CenterCall(
                         msgid=msgid,
@@ -48,17 +52,13 @@ class InFlightMixin:
                         visit_id=visit.visit_id,
                         psn_no=visit.psn_no,
                         cashier_no=opter,
-                        sent_at=self.clock(),
+                        sent_at=window.clock(),
                         status="sent",
                         open_key=f"{batch_no}/{infno}",
                     )
                 )
                 s.flush()
-                done = s.scalar(
-                    select(Settlement.id).where(
-                        Settlement.chrg_bchno == batch_no, Settlement.kind == kind
-                    )
-                )
+                done = queries.settlement_of_batch(s, batch_no, kind)
                 if done is not None:
                     raise AlreadyDone(done)
         except IntegrityError:
@@ -69,46 +69,37 @@ class InFlightMixin:
             ) from None
         return msgid
 
-    def _close_call(self, msgid: str, status: str, err: str = "") -> None:
-        with self.db.transaction() as s:
+    def close_call(self, msgid: str, status: str, err: str = "") -> None:
+        with self.window.db.transaction() as s:
             call = s.get(CenterCall, msgid)
             call.status, call.open_key, call.err_msg = status, None, err[:500]
-            self._audit(
+            self.window.audit(
                 s, f"call.{status}", msgid, {"infno": call.infno, "chrg_bchno": call.chrg_bchno}
             )
 
-    def _reverse(self, msgid: str, infno: str, psn_no: str, opter: str) -> None:
+    def reverse(self, msgid: str, infno: str, psn_no: str, opter: str) -> None:
         """2601 by msgid; on failure the call stays open and shows up in pending_reversals()."""
         try:
-            self.link.call(
+            self.window.link.call(
                 "2601", {"psn_no": psn_no, "omsgid": msgid, "oinfno": infno}, opter=opter
             )
         except (PosError, ResponseUnknown):
             return
-        self._close_call(msgid, "reversed")
+        self.close_call(msgid, "reversed")
 
-    @guarded
     def pending_reversals(self) -> list[LostCall]:
         """Messages whose outcome is unknown at this institution: each needs a 冲正."""
-        with self.db.reading() as s:
-            rows = s.scalars(
-                select(CenterCall)
-                .join(Visit, Visit.visit_id == CenterCall.visit_id)
-                .where(
-                    CenterCall.status == "sent", Visit.fixmedins_code == self.station.fixmedins_code
-                )
-                .order_by(CenterCall.sent_at)
-            ).all()
+        with self.window.db.reading() as s:
             return [
                 LostCall(c.msgid, c.infno, c.chrg_bchno, c.psn_no, c.cashier_no, c.sent_at)
-                for c in rows
+                for c in queries.open_calls(s, self.window.station.fixmedins_code)
             ]
 
-    @guarded
     def reverse_lost(self, msgid: str) -> None:
         """冲正 (2601) a 2207/2208 whose response was lost; afterwards the batch can be settled again."""
-        cashier = self._require_cashier()
-        with self.db.reading() as s:
+        window = self.window
+        cashier = window.require_cashier()
+        with window.db.reading() as s:
             call = s.get(CenterCall, msgid)
             if call is None or call.status != "sent":
                 raise PosError(
@@ -116,7 +107,7 @@ class InFlightMixin:
                 )
             infno, psn_no = call.infno, call.psn_no
         try:
-            self.link.call(
+            window.link.call(
                 "2601",
                 {"psn_no": psn_no, "omsgid": msgid, "oinfno": infno},
                 opter=cashier.cashier_no,
@@ -127,4 +118,18 @@ class InFlightMixin:
                 "冲正响应丢失，请再次冲正",
                 "The 2601 response was lost: reverse again",
             ) from None
-        self._close_call(msgid, "reversed")
+        self.close_call(msgid, "reversed")
+
+    def reverse_lost_of_patient(self) -> list[LostCall]:
+        """F12: 冲正 every lost message of the patient on the counter (of any, with none there)."""
+        patient = self.window.counter.patient
+        lost = [
+            call
+            for call in self.pending_reversals()
+            if patient is None or call.psn_no == patient.psn_no
+        ]
+        if not lost:
+            raise PosError("REVERSAL_NOTHING", "没有需要冲正的交易", "Nothing to reverse")
+        for call in lost:
+            self.reverse_lost(call.msgid)
+        return lost

@@ -11,12 +11,12 @@ import itertools
 import json
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from typing import Protocol
 
 from pos.errors import PosError
+from pos.services.views import MessageRecord
 
 
 class CenterPort(Protocol):
@@ -25,21 +25,6 @@ class CenterPort(Protocol):
 
 class ResponseUnknown(Exception):
     """The message went out and no answer came back."""
-
-
-@dataclass(frozen=True)
-class MessageRecord:
-    """One exchange, for the trainer's message-log panel."""
-
-    at: datetime
-    infno: str
-    msgid: str
-    request: dict
-    response: dict | None  # None: the response was lost
-
-    @property
-    def ok(self) -> bool:
-        return self.response is not None and self.response.get("infcode") == 0
 
 
 def _wire(value: object) -> object:
@@ -53,6 +38,30 @@ def _wire(value: object) -> object:
     if isinstance(value, list | tuple):
         return [_wire(v) for v in value]
     return value
+
+
+def refusal(infno: str, response: object) -> PosError:
+    """The center's refusal as a PosError: its structured parts when it sends them (the embedded
+    center does, as `err_detail`), else its one-line err_msg as it is, in both languages."""
+    if not isinstance(response, dict):
+        text = "malformed response"
+        return PosError(
+            "CENTER_REFUSED", f"医保中心（{infno}）：{text}", f"Center ({infno}): {text}"
+        )
+    detail = response.get("err_detail")
+    if isinstance(detail, dict) and (detail.get("zh") or detail.get("en")):
+        zh = str(detail.get("zh") or detail.get("en"))
+        en = str(detail.get("en") or zh)
+        field = str(detail.get("field") or "")
+    else:
+        zh = en = str(response.get("err_msg") or "")
+        field = ""
+    return PosError(
+        "CENTER_REFUSED",
+        f"医保中心（{infno}）：{zh}",
+        f"Insurance center ({infno}): {en}",
+        field=field,
+    )
 
 
 class MsgIds:
@@ -119,15 +128,6 @@ class CenterLink:
             raise ResponseUnknown(f"{infno} {msgid}: {type(exc).__name__}") from exc
         self.log.append(MessageRecord(now, infno, msgid, request, response))
         if not isinstance(response, dict) or response.get("infcode") != 0:
-            err = (
-                str(response.get("err_msg", ""))
-                if isinstance(response, dict)
-                else "malformed response"
-            )
-            raise PosError(
-                "CENTER_REFUSED",
-                f"医保中心拒绝（{infno}）：{err}",
-                f"Insurance center refused {infno}: {err}",
-            )
+            raise refusal(infno, response)
         output = response.get("output")
         return output if isinstance(output, dict) else {}

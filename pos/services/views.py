@@ -1,4 +1,6 @@
-"""What the services hand to the screens: frozen plain data, no database objects, no SQLAlchemy.
+"""The one set of view types, from the desk to the screens: frozen plain data, no database
+objects, no SQLAlchemy. Field names are the platform's (setlinfo, insuinfo, feedetail) wherever the
+platform has a name for the thing.
 
 Amounts are Decimal (two places); personal data comes both whole (for the cashier's eyes on the
 identify panel) and masked (for anything printed or shown to a queue) — screens pick.
@@ -6,9 +8,24 @@ identify panel) and masked (for anything printed or shown to a queue) — screen
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+
+ZERO = Decimal("0.00")
+TENDER_METHODS = ("cash", "bank_card", "wechat", "alipay")  # how psn_cash_pay may be paid
+
+
+@dataclass(frozen=True)
+class Reason:
+    """Why something was refused or cannot be used: a stable code and a sentence in each language."""
+
+    code: str
+    zh: str
+    en: str
+
+    def text(self, lang: str = "zh") -> str:
+        return self.zh if lang == "zh" else self.en
 
 
 @dataclass(frozen=True)
@@ -23,6 +40,15 @@ class StationView:
     admdvs: str
     designated: bool
     policy_id: str
+    region_name: str = ""
+    proof_at_counter: bool = False  # 昭通: the cashier confirms the co-pay proof was checked
+
+    @property
+    def is_pharmacy(self) -> bool:
+        return self.kind == "pharmacy"
+
+    def institution_label(self, lang: str = "zh") -> str:
+        return self.institution_name if lang == "zh" else self.institution_name_en
 
 
 @dataclass(frozen=True)
@@ -35,6 +61,14 @@ class CashierView:
     @property
     def supervisor(self) -> bool:
         return self.role == "supervisor"
+
+
+@dataclass(frozen=True)
+class SessionView:
+    """Who is signed in at which window."""
+
+    station: StationView
+    cashier: CashierView
 
 
 @dataclass(frozen=True)
@@ -54,6 +88,14 @@ class InsuranceView:
         return self.psn_insu_stas == "1"
 
 
+# The reasons that say a binding is not in force, and the status each one means.
+_STATUS_BY_REASON = (
+    ("BINDING_UNBOUND", "unbound"),
+    ("BINDING_REJECTED", "rejected"),
+    ("BINDING_PENDING", "pending"),
+)
+
+
 @dataclass(frozen=True)
 class CopayOption:
     """One of this patient's givers as the center judged them (1101: generally; 2206: this visit)."""
@@ -64,10 +106,35 @@ class CopayOption:
     relationship: str
     usable: bool
     available: Decimal
-    reasons: tuple[dict, ...]  # [{code, msg}] when not usable
+    reasons: tuple[Reason, ...] = ()  # why not, when not usable
     selected: bool = False
     needs_counter_proof: bool = False  # 昭通: check the family co-payment proof at the counter
-    detail: dict = field(default_factory=dict)  # the rest of what the center said (quota, order…)
+    quota: Decimal | None = None
+    quota_used: Decimal | None = None
+    used: Decimal = ZERO  # what the last pre-settlement takes from this giver
+
+    @property
+    def status(self) -> str:
+        """BindingStatus code: active / pending / unbound / rejected."""
+        codes = {r.code for r in self.reasons}
+        return next((status for code, status in _STATUS_BY_REASON if code in codes), "active")
+
+    @property
+    def quota_left(self) -> Decimal | None:
+        if self.quota is None or self.quota_used is None:
+            return None
+        return self.quota - self.quota_used
+
+
+def settling_insurance(insurances: tuple[InsuranceView, ...]) -> InsuranceView | None:
+    """The insurance to settle under: the first normal one (employee before resident)."""
+    normal = [i for i in insurances if i.normal]
+    return min(normal, key=lambda i: i.insutype) if normal else None
+
+
+def shown_insurance(insurances: tuple[InsuranceView, ...]) -> InsuranceView | None:
+    """The insurance to show: the one to settle under, else the first on record."""
+    return settling_insurance(insurances) or (insurances[0] if insurances else None)
 
 
 @dataclass(frozen=True)
@@ -87,11 +154,22 @@ class PatientView:
     shown_by: dict | None  # 亲情账户: whose phone showed this code ({psn_no, name}); moves no money
     pending_orders: tuple[str, ...]  # order_no waiting at this institution
 
+    region_name: str = ""  # the 参保地 region of the insurance shown
+
     @property
     def insurance(self) -> InsuranceView | None:
         """The insurance to settle under: the first normal one (employee before resident)."""
-        normal = [i for i in self.insurances if i.normal]
-        return min(normal, key=lambda i: i.insutype) if normal else None
+        return settling_insurance(self.insurances)
+
+    @property
+    def shown_insurance(self) -> InsuranceView | None:
+        return shown_insurance(self.insurances)
+
+    @property
+    def balance(self) -> Decimal | None:
+        """The own personal account's balance; None when there is none (residents)."""
+        ins = self.shown_insurance
+        return ins.balc if ins is not None and ins.insutype == "310" else None
 
 
 @dataclass(frozen=True)
@@ -105,6 +183,8 @@ class CatalogItemView:
     chrgitm_lv: str
     med_chrgitm_type: str
     acct_payable: bool
+    pinyin: str = ""
+    pric_uplmt_amt: Decimal | None = None  # the insurance ceiling price (限价), if any
 
 
 @dataclass(frozen=True)
@@ -123,6 +203,7 @@ class LineView:
     order_no: str | None
     # The 2204 split, once uploaded and still current (None before pre-settlement).
     split: dict[str, Decimal] | None = None
+    pric_uplmt_amt: Decimal | None = None  # the insurance ceiling price (限价), if any
 
 
 @dataclass(frozen=True)
@@ -163,7 +244,16 @@ class PresettleView:
 
     @property
     def psn_cash_pay(self) -> Decimal:
-        return self.setlinfo["psn_cash_pay"]  # type: ignore[return-value]
+        return self.amount("psn_cash_pay")
+
+    def amount(self, name: str) -> Decimal:
+        value = self.setlinfo.get(name)
+        return value if isinstance(value, Decimal) else ZERO
+
+    @property
+    def money(self) -> dict[str, Decimal]:
+        """The setlinfo amounts alone."""
+        return {k: v for k, v in self.setlinfo.items() if isinstance(v, Decimal)}
 
 
 @dataclass(frozen=True)
@@ -210,12 +300,25 @@ class SettlementView:
     def change(self) -> Decimal:
         return sum((t.change for t in self.tenders), Decimal("0.00"))
 
+    def amount(self, name: str) -> Decimal:
+        return self.amounts.get(name, ZERO)
+
 
 @dataclass(frozen=True)
 class SettleOutcome:
     settlement: SettlementView
     fee_lines: tuple[LineView, ...]
     already: bool  # True: this batch had been settled before; nothing new happened
+    patient: PatientView | None = None  # who was on the counter (None for a reprint from the books)
+
+
+@dataclass(frozen=True)
+class VirtualCard:
+    """A card in the F2 reader's tray (training): what a reader would type for it."""
+
+    label: str
+    scan_text: str
+    mdtrt_cert_type: str = "03"  # 社保卡
 
 
 @dataclass(frozen=True)
@@ -278,3 +381,23 @@ class ReconcileView:
     @property
     def balanced(self) -> bool:
         return all(line.balanced for line in self.lines)
+
+
+def own_acct_pay(amounts: dict[str, Decimal]) -> Decimal:
+    """The patient's own account part of acct_pay (the rest of it is family co-pay)."""
+    return amounts.get("acct_pay", ZERO) - amounts.get("acct_mulaid_pay", ZERO)
+
+
+@dataclass(frozen=True)
+class MessageRecord:
+    """One exchange, for the trainer's message-log panel."""
+
+    at: datetime
+    infno: str
+    msgid: str
+    request: dict
+    response: dict | None  # None: the response was lost
+
+    @property
+    def ok(self) -> bool:
+        return self.response is not None and self.response.get("infcode") == 0

@@ -4,10 +4,26 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from engine.copay import CopayReason
+from engine.masking import mask_name
 from engine.models import SETLINFO_MONEY_FIELDS
+from engine.money import to_decimal
 from pos.errors import PosError
-from pos.services.common import amount
-from pos.services.views import CopayOption, InsuranceView
+from pos.services.views import CopayOption, InsuranceView, Reason
+
+
+def amount(value: object, what: str) -> Decimal:
+    """A signed two-decimal amount from the center's output; PosError if it is not one."""
+    try:
+        return to_decimal(value if value is not None else "0", places=2, what=what).quantize(
+            Decimal("0.01")
+        )
+    except ValueError as exc:
+        raise PosError(
+            "CENTER_BAD_OUTPUT",
+            f"医保中心返回的金额无效：{exc}",
+            f"The center returned a bad amount: {exc}",
+        ) from None
 
 
 def flag(value: object) -> bool:
@@ -33,29 +49,36 @@ def insurance_view(row: dict) -> InsuranceView:
     )
 
 
-_OPTION_KEYS = {
-    "binding_id",
-    "giver_psn_no",
-    "giver_name_masked",
-    "relationship",
-    "usable",
-    "available",
-    "reasons",
-}
+def reason(row: dict) -> Reason:
+    """A center reason row {code, msg}: our own zh/en sentence for a known code, else its msg."""
+    code = str(row.get("code", ""))
+    try:
+        known = CopayReason(code)
+    except ValueError:
+        msg = str(row.get("msg") or code)
+        return Reason(code, msg, msg)
+    return Reason(code, known.zh, known.en)  # type: ignore[attr-defined]
 
 
-def copay_option(row: dict, selected: bool = False) -> CopayOption:
+def _optional_amount(row: dict, name: str) -> Decimal | None:
+    value = row.get(name)
+    return None if value is None else amount(value, name)
+
+
+def copay_option(row: dict, selected: bool = False, used: Decimal | None = None) -> CopayOption:
     return CopayOption(
         binding_id=str(row.get("binding_id", "")),
         giver_psn_no=str(row.get("giver_psn_no", "")),
-        giver_name_masked=str(row.get("giver_name_masked", "")),
+        giver_name_masked=mask_name(str(row.get("giver_name_masked", ""))),
         relationship=str(row.get("relationship", "")),
         usable=flag(row.get("usable")),
         available=amount(row.get("available", "0"), "available"),
-        reasons=tuple(r for r in row.get("reasons") or [] if isinstance(r, dict)),
+        reasons=tuple(reason(r) for r in row.get("reasons") or [] if isinstance(r, dict)),
         selected=selected,
         needs_counter_proof=flag(row.get("needs_counter_proof")),
-        detail={k: v for k, v in row.items() if k not in _OPTION_KEYS},
+        quota=_optional_amount(row, "quota"),
+        quota_used=_optional_amount(row, "quota_used"),
+        used=used if used is not None else Decimal("0.00"),
     )
 
 

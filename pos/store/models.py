@@ -116,6 +116,9 @@ class CatalogItem(HospitalBase):
     med_chrgitm_type: Mapped[str] = mapped_column(String(2))
     acct_payable: Mapped[bool] = mapped_column(Boolean, default=True)
     pharmacy_ok: Mapped[bool] = mapped_column(Boolean, default=True)  # sold at a 定点药店
+    # The insurance ceiling price (医保限价) as the price list shows it; the center's 2204 answer
+    # is what settles (FeeLine.pric_uplmt_amt).
+    pric_uplmt_amt: Mapped[Decimal | None] = mapped_column(Fixed(6), nullable=True)
 
 
 # ------------------------------------------------------------------ orders and visits

@@ -61,6 +61,16 @@ def _need(entry: dict, key: str, where: str) -> object:
     return entry[key]
 
 
+def catalog_ceilings(fixtures: Path = FIXTURES) -> dict[str, Decimal]:
+    """medins_list_codg → the insurance ceiling price, for the items that have one."""
+    out = {}
+    for item in _load(fixtures / "catalog.toml").get("item", []):
+        if item.get("pric_uplmt_amt") is not None:
+            code = item["medins_list_codg"]
+            out[code] = _decimal(item["pric_uplmt_amt"], f"catalog.toml item {code}")
+    return out
+
+
 def family_certnos(fixtures: Path) -> dict[str, str]:
     """certno → name of every demo person in fixtures/families/*.toml."""
     people: dict[str, str] = {}
@@ -158,6 +168,9 @@ def seed_hospital(
                 med_chrgitm_type=item["med_chrgitm_type"],
                 acct_payable=bool(item.get("acct_payable", True)),
                 pharmacy_ok=item.get("kind") in _PHARMACY_KINDS,
+                pric_uplmt_amt=None
+                if item.get("pric_uplmt_amt") is None
+                else _decimal(item["pric_uplmt_amt"], where),
             )
         )
         catalog.add(code)

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from engine.center.models import CenterAccount, CenterBase, CenterBinding, CenterYtd
-from engine.center.script import Station
+from pos.bench.station import Station
 
 # A small outpatient bill: 诊察费 (甲), 阿莫西林 (甲, over the ceiling), 头孢克肟 (乙), 胸部DR (乙, over).
 BILL = [

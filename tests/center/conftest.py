@@ -17,9 +17,9 @@ from sqlalchemy.orm import Session
 
 from engine.center import Center, seed_center
 from engine.center.models import CenterBase
-from engine.center.script import Station
 from engine.center.seed import load_families
 from engine.db import make_engine, normalize_url
+from pos.bench.station import Station
 
 NOW = datetime(2025, 6, 15, 9, 30)
 BORTALA_HOSPITAL = "H65270100001"  # 三级

@@ -6,7 +6,8 @@ from collections import Counter
 
 from engine.center.catalog import load_catalog
 from engine.center.seed import load_families, load_institutions
-from engine.idcard import birth_date, check_digit, gender, is_valid, mask, validate
+from engine.idcard import birth_date, check_digit, gender, is_valid, validate
+from engine.masking import mask_certno as mask
 
 
 def test_check_digit_known_sample():

@@ -17,7 +17,6 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from engine.center import check_center, seed_center
-from engine.center.loadgen import GIVER, child, write_load_fixtures
 from engine.center.models import (
     CenterAccount,
     CenterBase,
@@ -26,6 +25,7 @@ from engine.center.models import (
     CenterSettlement,
 )
 from engine.db import make_engine
+from pos.bench.loadgen import GIVER, child, write_load_fixtures
 
 ROOT = Path(__file__).resolve().parents[2]
 WORKER = Path(__file__).with_name("worker.py")

@@ -8,7 +8,7 @@ import pytest
 from center_helpers import open_visit
 from conftest import BORTALA_CLINIC
 
-from engine.center.script import Refused, Station
+from pos.bench.station import Refused, Station
 
 
 def reasons(pre: dict, giver_psn_no: str) -> set[str]:

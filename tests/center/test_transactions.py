@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from engine.center import ResponseLost, check_center
 from engine.center.models import CenterNotice
-from engine.center.script import Refused
+from pos.bench.station import Refused
 
 D = Decimal
 

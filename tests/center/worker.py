@@ -17,8 +17,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from engine.center import Center
-from engine.center.script import Refused, Station
 from engine.db import make_engine
+from pos.bench.station import Refused, Station
 
 STATION = "H65270100001"
 LINES = [("HD00001", "12.50", "2")]

@@ -16,7 +16,7 @@ import pytest
 
 from engine.center import Center
 from pos.database import Database, drop_everything, open_database
-from pos.services import CashierDesk
+from pos.services.desk import CashierDesk
 from pos.services.link import MsgIds
 from tests.hospital.helpers import BT_HOSPITAL, NOW, PIN_COST, Clock, pg_url_or_skip
 

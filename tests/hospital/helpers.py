@@ -8,8 +8,10 @@ from decimal import Decimal
 
 import pytest
 
-from pos.database import CHINA, Database
-from pos.services import CashierDesk, TenderInput
+from pos.clock import CHINA
+from pos.database import Database
+from pos.services.desk import CashierDesk
+from pos.services.views import TenderInput
 
 NOW = datetime(2025, 6, 16, 9, 30, tzinfo=CHINA)
 PIN_COST = 2**10  # the demo PINs hashed cheaply: the KDF itself is tested in test_hosp_auth

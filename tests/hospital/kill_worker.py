@@ -9,7 +9,8 @@ from __future__ import annotations
 import sys
 
 from pos.database import open_database
-from pos.services import CashierDesk, TenderInput
+from pos.services.desk import CashierDesk
+from pos.services.views import TenderInput
 from tests.hospital.helpers import AILI, AIZMAT, BT_HOSPITAL
 
 # Alternate an employee paying from her own account and a minor paid by his father's co-pay.

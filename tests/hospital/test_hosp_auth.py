@@ -50,7 +50,7 @@ def test_lockout_after_five_failures_then_time_or_supervisor(desk_at, clock):
         desk.login("1002", "222222")  # the right PIN does not help while locked
     assert e.value.code == "AUTH_LOCKED" and f"{LOCK_MINUTES} 分钟" in e.value.message_zh
     clock.advance(minutes=LOCK_MINUTES, seconds=1)
-    assert desk.login("1002", "222222").name == "阿依古丽"
+    assert desk.login("1002", "222222").cashier.name == "阿依古丽"
 
     for _ in range(MAX_FAILURES):
         with pytest.raises(PosError):
@@ -58,7 +58,7 @@ def test_lockout_after_five_failures_then_time_or_supervisor(desk_at, clock):
     boss = desk_at(BT_HOSPITAL, "1009", "999999")
     assert boss.cashier.supervisor
     boss.unlock_cashier("1002")
-    assert desk.login("1002", "222222").cashier_no == "1002"
+    assert desk.login("1002", "222222").cashier.cashier_no == "1002"
 
 
 def test_a_success_resets_the_failure_count(desk_at):

@@ -6,7 +6,7 @@ import threading
 from collections.abc import Callable
 
 from pos.errors import PosError
-from pos.services import CashierDesk
+from pos.services.desk import CashierDesk
 from pos.services.link import MsgIds
 from tests.hospital.helpers import (
     AIZMAT,
@@ -82,7 +82,9 @@ def test_concurrent_settlements_take_consecutive_receipt_numbers(db, clock, cent
         desk.open_visit("11")
         desk.presettle()
         desks.append(desk)
-    results = _run_together([lambda d=d: d.settle(pay(d._presettle.psn_cash_pay)) for d in desks])
+    results = _run_together(
+        [lambda d=d: d.settle(pay(d.counter.presettle.psn_cash_pay)) for d in desks]
+    )
     assert not [r for r in results if isinstance(r, Exception)], results
     receipts = sorted(r.settlement.receipt_no for r in results)
     assert receipts == [f"MZ2025{n:08d}" for n in range(1, 6)]

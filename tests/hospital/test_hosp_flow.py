@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 
 from pos.errors import PosError
-from pos.services import TenderInput
+from pos.services.views import TenderInput
 from tests.hospital.helpers import (
     AILI,
     AIZMAT,

@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import select
 
 from pos.database import open_database
-from pos.services import CashierDesk
+from pos.services.desk import CashierDesk
 from pos.store.models import Settlement
 from tests.hospital.helpers import BT_HOSPITAL, PIN_COST, pg_url_or_skip
 

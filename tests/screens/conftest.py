@@ -74,11 +74,11 @@ def build_app(
     clock: Callable[[], datetime] = frozen_clock,
 ) -> PosApp:
     from pos.database import open_database
+    from pos.services.desk import CashierDesk
     from pos.services.link import MsgIds
-    from pos.ui_backend import ServicesBackend
 
     db = open_database(db_url, seed_if_empty=False)
-    backend = ServicesBackend(db, clock=clock, msgids=MsgIds(1))
+    desk = CashierDesk(db, clock=clock, msgids=MsgIds(1), lang=lang)
     settings = Settings(
         lang=lang,
         cursor_blink=False,
@@ -87,7 +87,7 @@ def build_app(
         printer=PrinterSettings(target=str(tmp_path / "receipts")),
         station="H65270100001-01",
     )
-    return PosApp(settings, backend, clock=clock)
+    return PosApp(settings, desk, clock=clock)
 
 
 @pytest.fixture

@@ -22,7 +22,7 @@ ZERO = D("0.00")
 
 
 def desk(app):
-    return app.backend.desk
+    return app.desk
 
 
 def stored(app, psn_no=None):
@@ -166,9 +166,9 @@ async def test_each_refusal_settles_without_that_giver(make_app, text, where, re
             await add_item(pilot, "HD00001")
         await press(pilot, "f5")
         assert isinstance(app.screen, CopayModal)
-        shown = {r.code for o in app.screen.split.options if not o.usable for r in o.reasons}
+        shown = {r.code for o in app.screen.options if not o.usable for r in o.reasons}
         assert reasons <= shown
-        refused = {o.binding_id for o in app.screen.split.options if not o.usable}
+        refused = {o.binding_id for o in app.screen.options if not o.usable}
         if app.screen.need_proof:
             await press(pilot, "f2")  # 昭通: the cashier checked the co-pay proof
         await press(pilot, "f8")  # accept whatever is usable (maybe nothing)
@@ -186,7 +186,7 @@ async def test_pending_binding_is_refused(make_app):
         await scan(pilot, "530602195904040286")
         await press(pilot, "f5")
         assert isinstance(app.screen, CopayModal)
-        codes = {r.code for o in app.screen.split.options for r in o.reasons}
+        codes = {r.code for o in app.screen.options for r in o.reasons}
         assert "BINDING_PENDING" in codes
         await press(pilot, "ctrl+n")
         await settle_all_cash(pilot)
@@ -202,7 +202,8 @@ async def test_family_account_code_moves_no_money(make_app):
         await scan(pilot, P.ZT_FAMILY_ACCOUNT_TOKEN)
         patient = cashier(app).state.patient
         assert patient.psn_no == "5306000000000006"  # the relative herself, not the holder
-        assert patient.warnings
+        assert patient.shown_by  # a 亲情账户 code: it identifies her and moves no money
+        assert "亲情账户" in plain(cashier(app).query_one("#patient").content)
         await press(pilot, "f5")
         await settle_all_cash(pilot)
         [st] = stored(app)
@@ -238,9 +239,9 @@ async def test_second_settle_never_settles_twice(make_app):
         await press(pilot, "escape", "f8", "escape", "f8")
         assert len(stored(app)) == 1
         # The backend itself answers a repeat with the first settlement.
-        from pos.ui_bridge import Tender
+        from pos.services.views import TenderInput
 
-        again = app.backend.settle([Tender("cash", stored(app)[0].amounts["psn_cash_pay"])])
+        again = app.desk.settle([TenderInput("cash", stored(app)[0].amounts["psn_cash_pay"])])
         assert again.already and len(stored(app)) == 1
 
 
@@ -272,13 +273,13 @@ async def test_edit_bill_then_settle(make_app):
         await type_text(pilot, "blf")  # pinyin initials
         await press(pilot, "down", "enter")
         lines = cashier(app).state.visit.lines
-        assert [ln.code for ln in lines][:1] == ["HD00001"] and len(lines) == 2
-        blf = lines[1].code
+        assert [ln.medins_list_codg for ln in lines][:1] == ["HD00001"] and len(lines) == 2
+        blf = lines[1].medins_list_codg
         await press(pilot, "escape")  # back to the table, cursor on the line just added
         await press(pilot, "f7", "backspace", "2", "enter")
         await press(pilot, "up", "delete")
         lines = cashier(app).state.visit.lines
-        assert [(ln.code, ln.qty) for ln in lines] == [(blf, 2)]
+        assert [(ln.medins_list_codg, ln.cnt) for ln in lines] == [(blf, 2)]
         await press(pilot, "f5")
         await settle_all_cash(pilot)
         [st] = stored(app)
@@ -296,7 +297,9 @@ async def test_receipt_prints_to_the_file_printer(make_app, tmp_path):
         assert isinstance(app.screen, ReceiptModal)
         await press(pilot, "f8")
         [st] = stored(app)
-        printed = (tmp_path / "receipts" / f"{st.receipt_no}.txt").read_text(encoding="utf-8")
+        printed = (tmp_path / "receipts" / f"H65270100001-{st.receipt_no}.txt").read_text(
+            encoding="utf-8"
+        )
         assert "其中：个人账户共济支出" in printed and "门诊收费票据" in printed
         assert "培训模式" in printed
 
@@ -313,8 +316,8 @@ async def test_automatic_station_follows_the_cashier(make_app):
         await pilot.press("enter")
         await settle_ui(pilot)
         assert isinstance(app.screen, CashierScreen)
-        assert app.session.station_id == "H53060200001-01"
-        assert app.session.proof_at_counter  # 昭通
+        assert app.session.station.station_id == "H53060200001-01"
+        assert app.session.station.proof_at_counter  # 昭通
 
 
 async def test_wrong_pin_is_refused_and_rate_limited(make_app):
@@ -346,7 +349,7 @@ async def test_scan_tells_which_credential_it_got(make_app, text, cert_type):
     async with app.run_test(size=(120, 36)) as pilot:
         await login(pilot)
         await scan(pilot, text)
-        assert cashier(app).state.patient.cert_type == cert_type
+        assert cashier(app).state.patient.mdtrt_cert_type == cert_type
         label = MdtrtCertType(cert_type).zh
         assert label in plain(cashier(app).query_one("#patient").content)
         assert stored(app) == []
@@ -371,7 +374,7 @@ async def test_lost_settle_response_is_reversed_then_settled_once(make_app):
     app = make_app()
     async with app.run_test(size=(120, 36)) as pilot:
         await login(pilot)
-        center = app.backend._center()
+        center = app.desk.center
         center.faults.lose_response_after_commit = {"2207"}
         center.faults.once = True
         await scan(pilot, P.SON_ARREARS_EXPIRED)
@@ -387,4 +390,4 @@ async def test_lost_settle_response_is_reversed_then_settled_once(make_app):
         assert isinstance(app.screen, ReceiptModal)
         [st] = stored(app)
         check_identities(st)
-        assert app.backend.desk.pending_reversals() == []
+        assert app.desk.pending_reversals() == []

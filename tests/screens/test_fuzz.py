@@ -65,7 +65,7 @@ def status(app) -> StatusLine:
 
 
 def stored(app):
-    return app.backend.desk.settlements()
+    return app.desk.settlements()
 
 
 async def feed(pilot, widget: Input, text: str, *, paste: bool = False) -> None:
@@ -161,7 +161,7 @@ async def test_tender_amounts_survive(make_app):
         await press(pilot, "f5", "ctrl+n", "f8")
         assert isinstance(app.screen, TenderModal)
         tender = app.screen
-        for field in ("#amt-cash", "#amt-card", "#received"):
+        for field in ("#amt-cash", "#amt-bank_card", "#received"):
             for text in [*HOSTILE[1:], *random_strings(14, 6), "-5", "0.001", "1e3"]:
                 if not text.strip():
                     continue  # an empty amount field is a valid "nothing this way"

@@ -323,7 +323,7 @@ def test_settled_screen_after_receipt(snap_compare, make_app):
 def test_settle_response_lost_asks_for_reversal(snap_compare, make_app):
     async def run(pilot):
         await login(pilot)
-        center = pilot.app.backend._center()
+        center = pilot.app.desk.center
         center.faults.lose_response_after_commit = {"2207"}
         center.faults.once = True
         await scan(pilot, P.SON_ARREARS_EXPIRED)

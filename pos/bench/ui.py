@@ -2,8 +2,9 @@
 
 Cold start: wall time of a fresh process until the login screen is painted (and, separately,
 until its station list came back from the database), beside a bare Textual app showing one
-Static, interleaved run by run so both see the same machine. Latency: in a Pilot, key handled →
-result painted (the screen's own probes), for scan Enter → patient panel and F5 → split shown.
+Static, interleaved run by run so both see the same machine. Latency: in a Pilot, from the key
+press to the first refresh after the screen received its result message (seen through Textual's
+`message_hook`, so the screens carry no probes), for scan Enter → patient panel and F5 → split.
 """
 
 from __future__ import annotations
@@ -66,7 +67,7 @@ def _start_pos(db_url: str, until: str) -> None:
 
 def _wall(*args: str) -> float:
     start = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "pos.bench_ui", *args], check=True, timeout=120)
+    subprocess.run([sys.executable, "-m", "pos.bench.ui", *args], check=True, timeout=120)
     return time.perf_counter() - start
 
 
@@ -98,6 +99,28 @@ async def _settle(pilot, rounds: int = 2) -> None:
         await pilot.pause(0.06)
 
 
+class _Stopwatch:
+    """Key press → first refresh after a result message of the given kind reached the app."""
+
+    def __init__(self) -> None:
+        self.app = None
+        self.waiting_for: str | None = None
+        self.started = 0.0
+        self.samples: dict[str, list[float]] = {"Identified": [], "SplitReady": []}
+
+    def start(self, message_name: str) -> None:
+        self.waiting_for, self.started = message_name, time.perf_counter()
+
+    def hook(self, message) -> None:
+        name = type(message).__name__
+        if name != self.waiting_for or self.app is None:
+            return
+        started, self.waiting_for = self.started, None
+        self.app.call_after_refresh(
+            lambda: self.samples[name].append((time.perf_counter() - started) * 1000)
+        )
+
+
 async def _latencies(db_url: str, runs: int) -> dict:
     from pos.app import make_app
     from pos.config import Settings
@@ -109,8 +132,10 @@ async def _latencies(db_url: str, runs: int) -> dict:
         now[0] += timedelta(seconds=1)
         return now[0]
 
+    watch = _Stopwatch()
     app = make_app(Settings(cursor_blink=False, show_clock=False), db_url=db_url, clock=clock)
-    async with app.run_test(size=(120, 36)) as pilot:
+    watch.app = app
+    async with app.run_test(size=(120, 36), message_hook=watch.hook) as pilot:
         await _settle(pilot, 3)
         login = app.screen
         login.query_one("#station").value = "H65270100001-01"
@@ -125,15 +150,16 @@ async def _latencies(db_url: str, runs: int) -> dict:
             await _settle(pilot)
             screen.query_one("#scan").focus()
             screen.query_one("#scan").value = RETIREE
+            watch.start("Identified")
             await pilot.press("enter")
             await _settle(pilot)
         await pilot.press("f3", "down", "enter")
         await _settle(pilot)
         for _ in range(runs):
-            screen._split_stale = True
+            watch.start("SplitReady")
             await pilot.press("f5")
             await _settle(pilot)
-        scan, split = screen.timings["scan"], screen.timings["presettle"]
+        scan, split = watch.samples["Identified"], watch.samples["SplitReady"]
     return {
         "runs": runs,
         "scan_to_patient_ms": statistics.median(scan),

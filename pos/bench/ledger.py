@@ -20,10 +20,10 @@ from sqlalchemy import Column, Integer, MetaData, String, Table, insert
 from sqlalchemy.orm import Session
 
 from engine.center import Center, seed_center
-from engine.center.loadgen import STATION, child, giver, write_load_fixtures
 from engine.center.models import CenterBase
-from engine.center.script import Station
 from engine.db import is_sqlite, scratch_engine
+from pos.bench.loadgen import STATION, child, giver, write_load_fixtures
+from pos.bench.station import Station
 
 TARGET = 6.0
 STATIONS = 4
