@@ -85,3 +85,41 @@ def scratch_engine(url: str, schema: str, *, fresh: bool = False) -> Engine:
         conn.exec_driver_sql(f'CREATE SCHEMA IF NOT EXISTS "{schema}"')
     engine.dispose()
     return make_engine(url, connect_args={"options": f"-csearch_path={schema}"})
+
+
+def append_only_ddl(dialect: str, tables: tuple[str, ...], function: str) -> list[str]:
+    """Statements that make `tables` append-only in the database itself: UPDATE and DELETE fail
+    whoever asks. Idempotent (safe to run again on a schema that has them). `function` names the
+    PostgreSQL trigger function (one per set of tables, so dropping one side leaves the other)."""
+    out: list[str] = []
+    if dialect == "postgresql":
+        out.append(
+            f"CREATE OR REPLACE FUNCTION {function}() RETURNS trigger LANGUAGE plpgsql AS $$ "
+            "BEGIN RAISE EXCEPTION 'append-only table %: write a new row instead', TG_TABLE_NAME; "
+            "END $$"
+        )
+        for table in tables:
+            out.append(f"DROP TRIGGER IF EXISTS {table}_append_only ON {table}")
+            out.append(
+                f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
+                f"FOR EACH ROW EXECUTE FUNCTION {function}()"
+            )
+    elif dialect == "sqlite":
+        for table in tables:
+            for event_ in ("UPDATE", "DELETE"):
+                out.append(
+                    f"CREATE TRIGGER IF NOT EXISTS {table}_no_{event_.lower()} BEFORE {event_} "
+                    f"ON {table} BEGIN SELECT RAISE(ABORT, "
+                    f"'append-only table {table}: write a new row instead'); END"
+                )
+    return out
+
+
+def drop_append_only_ddl(dialect: str, tables: tuple[str, ...], function: str) -> list[str]:
+    if dialect == "postgresql":
+        return [f"DROP TRIGGER IF EXISTS {t}_append_only ON {t}" for t in tables] + [
+            f"DROP FUNCTION IF EXISTS {function}()"
+        ]
+    if dialect == "sqlite":
+        return [f"DROP TRIGGER IF EXISTS {t}_no_{e}" for t in tables for e in ("update", "delete")]
+    return []

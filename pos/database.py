@@ -166,6 +166,7 @@ def drop_everything(engine: Engine) -> None:
             conn.dialect.name == "postgresql"
         ):  # the append-only trigger function outlives its tables
             conn.execute(text("DROP FUNCTION IF EXISTS hosp_append_only() CASCADE"))
+            conn.execute(text("DROP FUNCTION IF EXISTS center_append_only() CASCADE"))
 
 
 def reset(

@@ -16,8 +16,6 @@ refused. See docs/MESSAGES.md for every transaction.
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -30,7 +28,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from engine.center.catalog import Catalog, load_catalog
 from engine.center.context import CenterError, Ctx, Envelope
-from engine.center.ids import IdSource, SequenceIds
+from engine.center.ids import IdSource, SequenceIds, fingerprint
 from engine.center.models import CenterMessage
 from engine.center.txn_person import handle_1101
 from engine.center.txn_query import handle_3201, handle_3202, handle_5203
@@ -164,6 +162,12 @@ class Center:
                     f"{name}: 应为不超过 {limit} 位的字符串 / must be a string of at most {limit} characters"
                 )
             fields[name] = value
+        if infno != "1101" and not fields["fixmedins_code"]:
+            # Every message that reads or writes a visit or a settlement names its institution
+            # and sees only that institution's business (docs/MESSAGES.md, trust rules).
+            raise CenterError(
+                "fixmedins_code: 报文头缺少定点医药机构编号 / the envelope needs fixmedins_code"
+            )
         raw = message.get("input")
         if not isinstance(raw, dict):
             raise CenterError("input: 缺少交易输入或不是对象 / missing or not an object")
@@ -181,13 +185,21 @@ class Center:
                 session.connection(execution_options={"sqlite_begin": "DEFERRED"})
             now = self.clock()
             ctx = Ctx(session, now, env, self, replay)
-            digest = _fingerprint(raw) if writes and env.msgid else None
+            if env.fixmedins_code:
+                ctx.institution()  # an unknown institution is refused before anything is read
+            digest = fingerprint(raw) if writes and env.msgid else None
             if writes and env.msgid and replay:
                 prior = session.get(CenterMessage, env.msgid)
                 if prior is not None:
                     if prior.infno != env.infno:
                         raise CenterError(
                             f"msgid: 已用于交易 {prior.infno} / already used for {prior.infno}"
+                        )
+                    if prior.fixmedins_code != env.fixmedins_code:
+                        # Another institution's msgid: never hand its stored answer out.
+                        raise CenterError(
+                            "msgid: 已被其他机构使用，请换新的报文ID / "
+                            "used by another institution: send it with a new msgid"
                         )
                     if prior.request_sha256 not in (None, digest):
                         # Same msgid, other content: a sender's counter repeated itself (e.g. a
@@ -259,9 +271,3 @@ def _setl_id(output: dict) -> str | None:
     if isinstance(info, dict) and info.get("setl_id"):
         return info["setl_id"]
     return output.get("rvs_setl_id")
-
-
-def _fingerprint(raw: dict) -> str:
-    """SHA-256 of the input as canonical JSON (sorted keys), the identity of a request."""
-    text = json.dumps(raw, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()

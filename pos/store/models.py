@@ -440,3 +440,5 @@ class AuditHead(HospitalBase):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     seq: Mapped[int] = mapped_column(Integer)
     hash: Mapped[str] = mapped_column(String(64))
+    # HMAC of (seq, hash) under the audit key (pos.audit): the tip cannot be rewound without it.
+    mac: Mapped[str | None] = mapped_column(String(64), default=None)
