@@ -79,3 +79,46 @@ def test_the_real_command_line_survives_hostile_bytes():
         )
         assert one.returncode == 2 and one.stdout == b"", one.stderr[-2000:]
         assert b"Traceback" not in one.stderr and len(one.stderr.splitlines()) == 1
+
+
+# ---------------------------------------------------------------- loose amounts (issue 9, item 3)
+
+
+def _with(path: list, value) -> str:
+    data = json.loads(json.dumps(EXAMPLE_A))
+    node = data
+    for key in path[:-1]:
+        node = node[key]
+    node[path[-1]] = value
+    return json.dumps(data, ensure_ascii=False)
+
+
+def test_loose_amounts_are_refused_naming_the_field():
+    for text in ["１２", "١٢", "१२", "1_000", "1e2", "+12.50", "12.50\u00a0", "1e400"]:
+        out, err = io.StringIO(), io.StringIO()
+        assert run_one(io.StringIO(_with(["items", 0, "pric"], text)), out, err, "en") == 2, text
+        assert err.getvalue().startswith("items[0].pric"), err.getvalue()
+
+
+def test_json_numbers_are_read_exactly_within_bounds():
+    ok = _with(["items", 0, "pric"], "@").replace('"@"', "10.00")
+    out, err = io.StringIO(), io.StringIO()
+    assert run_one(io.StringIO(ok), out, err, "en") == 0, err.getvalue()
+    huge = _with(["items", 0, "pric"], "@").replace('"@"', "1e400")
+    assert run_one(io.StringIO(huge), io.StringIO(), err, "en") == 2
+
+
+def test_minus_zero_is_never_printed():
+    text = _with(["ytd", "dedc_paid"], "-0.00")
+    out = io.StringIO()
+    assert run_one(io.StringIO(text), out, io.StringIO(), "en") == 0
+    assert "-0.00" not in out.getvalue() and json.loads(out.getvalue())["setlinfo"]
+
+
+def test_null_for_an_optional_field_means_absent():
+    """`"acct": null` is a person with no personal account, as the contract says."""
+    absent = {k: v for k, v in EXAMPLE_A.items() if k != "acct"}
+    a, b = io.StringIO(), io.StringIO()
+    assert run_one(io.StringIO(json.dumps({**absent, "acct": None})), a, io.StringIO(), "en") == 0
+    assert run_one(io.StringIO(json.dumps(absent)), b, io.StringIO(), "en") == 0
+    assert a.getvalue() == b.getvalue()

@@ -171,3 +171,60 @@ def test_a_replayed_2207_must_be_the_same_request(bt, engine, people):
         answer = bt.center.handle(bt.message("2207", changed))
         assert answer["infcode"] == -1 and answer["err_msg"].startswith("chrg_bchno"), answer
     assert snapshot(engine) == before
+
+
+# ---------------------------------------------------------------- 3. loose amounts
+
+LOOSE = ["１２", "١٢", "१२", "1_000", "1e2", "+12.50", "12.50\u00a0", "1e400", " 1 2", "0x10"]
+
+
+@pytest.mark.parametrize("text", LOOSE)
+def test_loose_amounts_are_refused_naming_the_field(bt, people, text):
+    visit = open_visit(bt, people["艾力·买买提"])
+    answer = bt.center.handle(bt.message("2206", visit.input(medfee_sumamt=text)))
+    assert answer["infcode"] == -1 and "medfee_sumamt" in answer["err_msg"], answer
+
+
+@pytest.mark.parametrize("number", [D("12.50"), 12, D("1E+400")])
+def test_json_numbers_for_amounts_are_refused_by_the_center(bt, people, number):
+    visit = open_visit(bt, people["艾力·买买提"])
+    answer = bt.center.handle(bt.message("2206", visit.input(medfee_sumamt=number)))
+    assert answer["infcode"] == -1 and "medfee_sumamt" in answer["err_msg"], answer
+
+
+def _3201(bt, amount: str) -> dict:
+    return bt.center.handle(
+        bt.message(
+            "3201",
+            {
+                "insutype": "310",
+                "clr_type": "11",
+                "setl_optins": "652701",
+                "stmt_begndate": "2025-06-15",
+                "stmt_enddate": "2025-06-15",
+                "medfee_sumamt": amount,
+                "fund_pay_sumamt": amount,
+                "acct_pay": amount,
+                "fixmedins_setl_cnt": 0,
+            },
+        )
+    )
+
+
+def test_minus_zero_is_zero_and_never_printed(bt):
+    answer = _3201(bt, "-0.00")
+    assert answer["infcode"] == 0 and answer["output"]["stmtinfo"]["stmt_rslt"] == "0"
+    assert "-0" not in str(answer)
+    assert _3201(bt, "1e400")["infcode"] == -1
+    assert _3201(bt, "9" * 40)["infcode"] == -1
+
+
+def test_an_optional_field_given_as_null_means_absent(bt, people):
+    visit = open_visit(bt, people["艾力·买买提"])
+    plain = bt.center.handle(bt.message("2206", visit.input()))
+    nulled = bt.center.handle(bt.message("2206", {**visit.input(), "exp_content": None}))
+    assert plain["infcode"] == 0 and nulled["infcode"] == 0
+    amounts = ("medfee_sumamt", "fund_pay_sumamt", "acct_pay", "psn_cash_pay")
+    assert [nulled["output"]["setlinfo"][k] for k in amounts] == [
+        plain["output"]["setlinfo"][k] for k in amounts
+    ]
