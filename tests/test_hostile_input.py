@@ -109,7 +109,7 @@ def test_json_numbers_are_read_exactly_within_bounds():
 
 
 def test_minus_zero_is_never_printed():
-    text = _with(["ytd", "dedc_paid"], "-0.00")
+    text = _with(["items", 0, "pric"], "-0.00")
     out = io.StringIO()
     assert run_one(io.StringIO(text), out, io.StringIO(), "en") == 0
     assert "-0.00" not in out.getvalue() and json.loads(out.getvalue())["setlinfo"]

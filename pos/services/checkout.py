@@ -491,7 +491,7 @@ class CheckoutMixin:
                             "psn_cash_pay",
                         )
                     },
-                    "tenders": [[m, a] for m, a, _, _ in rows],
+                    "tenders": [[m, a, g, c] for m, a, g, c in rows],
                 },
             )
             return row.id

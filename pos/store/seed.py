@@ -13,7 +13,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from pos.audit import GENESIS
+from pos.audit import GENESIS, head_mac
 from pos.auth import SCRYPT_N, hash_pin
 from pos.store.models import (
     AuditHead,
@@ -209,6 +209,6 @@ def seed_hospital(
     session.add_all(line_rows)
     # The audit chain's tip exists from the start, so concurrent first entries lock it, not race.
     if session.get(AuditHead, 1) is None:
-        session.add(AuditHead(id=1, seq=0, hash=GENESIS))
+        session.add(AuditHead(id=1, seq=0, hash=GENESIS, mac=head_mac(0, GENESIS)))
     session.flush()
     return counts
