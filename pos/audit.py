@@ -20,6 +20,7 @@ import hashlib
 import hmac
 import json
 import os
+import re
 import secrets
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -120,10 +121,25 @@ def _head(session: Session) -> AuditHead:
     return head
 
 
+_ACTOR = re.compile(r"[0-9A-Za-z_-]{1,10}")
+_PIN_LIKE = re.compile(r"[0-9]{6,}")
+UNKNOWN_ACTOR = "?"
+
+
+def safe_actor(actor: str) -> str:
+    """Who did it, as stored: never a credential. A PIN typed into the cashier-number field (six
+    or more digits), or anything that is not cashier-number-shaped, is stored as "?"."""
+    text = actor.strip() if isinstance(actor, str) else ""
+    if text == "-" or (_ACTOR.fullmatch(text) and not _PIN_LIKE.search(text)):
+        return text
+    return UNKNOWN_ACTOR
+
+
 def append(
     session: Session, *, at: datetime, actor: str, action: str, subject: str, data: dict
 ) -> AuditEntry:
     """Add one entry in the caller's transaction: it commits (or rolls back) with what it records."""
+    actor = safe_actor(actor)
     head = _head(session)
     payload = canonical(data)
     # UTC, whole seconds: exactly what reads back from either database, so the hash re-computes.

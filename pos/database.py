@@ -36,6 +36,17 @@ def center_clock() -> datetime:
     return datetime.now(CHINA).replace(tzinfo=None)
 
 
+def create_private_file(path: Path) -> None:
+    """Create the SQLite file readable by its owner only (0600) before SQLite opens it; SQLite
+    gives its -wal and -shm files the same mode. An existing file is left as it is."""
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return
+    os.close(fd)
+
+
 def default_url() -> str:
     data_dir = Path(platformdirs.user_data_dir("hospital-pos"))
     return default_sqlite_url(data_dir / "hospital-pos.sqlite3")
@@ -141,7 +152,7 @@ def open_database(
     if is_sqlite(url):
         path = url.removeprefix("sqlite:///")
         if path and path != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
+            create_private_file(Path(path))
     db = Database(url, make_engine(url))
     migrate(db.engine)
     if seed_if_empty and not is_seeded(db):

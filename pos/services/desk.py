@@ -143,7 +143,9 @@ class CashierDesk(LinesMixin, CheckoutMixin, RefundMixin, InFlightMixin, Closing
         failure: PosError | None = None
         with self.db.transaction() as s:
             try:
-                row = authenticate(s, cashier_no, pin, self.clock())
+                row = authenticate(
+                    s, cashier_no, pin, self.clock(), fixmedins_code=self.station.fixmedins_code
+                )
                 if row.fixmedins_code != self.station.fixmedins_code:
                     raise PosError(
                         "AUTH_WRONG_INSTITUTION",

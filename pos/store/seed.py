@@ -13,7 +13,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from pos.audit import GENESIS, head_mac
+from pos.audit import GENESIS, head_mac, safe_actor
 from pos.auth import SCRYPT_N, hash_pin
 from pos.store.models import (
     AuditHead,
@@ -127,6 +127,9 @@ def seed_hospital(
             raise SeedError(f"{where}: unknown institution {c['fixmedins_code']}")
         if c["role"] not in ("cashier", "supervisor"):
             raise SeedError(f"{where}: role must be cashier or supervisor")
+        if safe_actor(str(c["cashier_no"])) != c["cashier_no"]:
+            # The audit log never stores a PIN-shaped actor, so no cashier number may look like one.
+            raise SeedError(f"{where}: a cashier number is 1-10 letters or digits, not 6+ digits")
         session.add(
             Cashier(
                 cashier_no=c["cashier_no"],
