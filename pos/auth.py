@@ -72,9 +72,8 @@ def authenticate(
     counter is neither reset nor raised: a window cannot be used to test another hospital's PINs.
     """
     cashier = session.get(Cashier, cashier_no.strip()) if isinstance(cashier_no, str) else None
-    if cashier is not None and fixmedins_code is not None:
-        if cashier.fixmedins_code != fixmedins_code:
-            cashier = None
+    if cashier is not None and fixmedins_code not in (None, cashier.fixmedins_code):
+        cashier = None  # another institution's cashier: exactly as if the number were unknown
     if cashier is None or not cashier.active:
         verify_pin(pin if isinstance(pin, str) else "", _DUMMY)
         raise _bad_login()
