@@ -123,3 +123,42 @@ def drop_append_only_ddl(dialect: str, tables: tuple[str, ...], function: str) -
     if dialect == "sqlite":
         return [f"DROP TRIGGER IF EXISTS {t}_no_{e}" for t in tables for e in ("update", "delete")]
     return []
+
+
+# ---------------------------------------------------------------- what a storage failure means
+
+# SQLite result codes (sqlite3 exceptions carry them as sqlite_errorcode; the low byte is the
+# primary code) and PostgreSQL SQLSTATEs, by what the cashier must be told.
+_SQLITE_READONLY, _SQLITE_FULL, _SQLITE_BUSY, _SQLITE_LOCKED = 8, 13, 5, 6
+_PG_READONLY = {"25006"}  # read_only_sql_transaction (a standby, default_transaction_read_only)
+_PG_FULL = {"53100", "53200", "53300"}  # disk_full, out_of_memory, too_many_connections
+_PG_BUSY = {"40001", "40P01", "55P03", "57014"}  # serialization, deadlock, lock, statement timeout
+
+
+def storage_kind(exc: BaseException) -> str:
+    """ "readonly", "full", "busy" or "error": what went wrong underneath a SQLAlchemy error."""
+    orig = getattr(exc, "orig", exc)
+    code = getattr(orig, "sqlite_errorcode", None)
+    if isinstance(code, int):
+        primary = code & 0xFF
+        if primary == _SQLITE_READONLY:
+            return "readonly"
+        if primary == _SQLITE_FULL:
+            return "full"
+        if primary in (_SQLITE_BUSY, _SQLITE_LOCKED):
+            return "busy"
+    state = getattr(orig, "sqlstate", None) or getattr(orig, "pgcode", None)
+    if state in _PG_READONLY:
+        return "readonly"
+    if state in _PG_FULL:
+        return "full"
+    if state in _PG_BUSY:
+        return "busy"
+    text = str(orig).lower()
+    if "readonly database" in text or "read-only" in text or "read only" in text:
+        return "readonly"
+    if "disk is full" in text or "no space left" in text or "disk full" in text:
+        return "full"
+    if any(k in text for k in ("locked", "deadlock", "busy", "could not obtain lock")):
+        return "busy"
+    return "error"

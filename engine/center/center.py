@@ -35,6 +35,7 @@ from engine.center.txn_query import handle_3201, handle_3202, handle_5203
 from engine.center.txn_reverse import handle_2208, handle_2601
 from engine.center.txn_settle import handle_2206, handle_2207
 from engine.center.txn_visit import handle_2201, handle_2203, handle_2204
+from engine.db import storage_kind
 from engine.errors import describe
 from engine.policy import list_policies, load_policy
 
@@ -129,13 +130,28 @@ class Center:
             except (IntegrityError, OperationalError) as exc:
                 # A clash on the msgid: the retry looks the stored answer up first.
                 replay = replay or isinstance(exc, IntegrityError)
-                if attempt + 1 < RETRIES and _retryable(exc):
+                kind = storage_kind(exc)
+                if attempt + 1 < RETRIES and kind not in ("readonly", "full") and _retryable(exc):
                     continue
+                if kind == "readonly":
+                    return self._error(
+                        now,
+                        env,
+                        f"中心数据库只读，未处理 / center database read-only: {_short(exc)}",
+                    )
+                if kind == "full":
+                    return self._error(
+                        now, env, f"中心磁盘已满，未处理 / center disk full: {_short(exc)}"
+                    )
                 return self._error(
                     now, env, f"中心数据库繁忙，请稍后重试 / center busy: {_short(exc)}"
                 )
             except DBAPIError as exc:
-                return self._error(now, env, f"中心数据库错误 / database error: {_short(exc)}")
+                what = {
+                    "readonly": "中心数据库只读，未处理 / center database read-only",
+                    "full": "中心磁盘已满，未处理 / center disk full",
+                }.get(storage_kind(exc), "中心数据库错误 / database error")
+                return self._error(now, env, f"{what}: {_short(exc)}")
             except Exception as exc:  # a bug must still answer, never crash the cashier's window
                 return self._error(
                     now, env, f"中心内部错误 / internal error: {type(exc).__name__}: {exc}"
