@@ -418,7 +418,7 @@ class CenterCall(HospitalBase):
 
 
 class AuditEntry(AppendOnly, HospitalBase):
-    """hash = sha256(prev_hash + canonical JSON of the entry) — see pos.audit."""
+    """hash = HMAC-SHA256(audit key, prev_hash + canonical JSON of the entry) — see pos.audit."""
 
     __tablename__ = "hosp_audit_log"
 

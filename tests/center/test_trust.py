@@ -179,20 +179,19 @@ LOOSE = ["１２", "١٢", "१२", "1_000", "1e2", "+12.50", "12.50\u00a0", "1
 
 
 @pytest.mark.parametrize("text", LOOSE)
-def test_loose_amounts_are_refused_naming_the_field(bt, people, text):
-    visit = open_visit(bt, people["艾力·买买提"])
-    answer = bt.center.handle(bt.message("2206", visit.input(medfee_sumamt=text)))
+def test_loose_amounts_are_refused_naming_the_field(bt, text):
+    """3201 echoed "1e400" and friends back as totals (infcode 0); now they are refused."""
+    answer = _3201(bt, text)
     assert answer["infcode"] == -1 and "medfee_sumamt" in answer["err_msg"], answer
 
 
-@pytest.mark.parametrize("number", [D("12.50"), 12, D("1E+400")])
-def test_json_numbers_for_amounts_are_refused_by_the_center(bt, people, number):
-    visit = open_visit(bt, people["艾力·买买提"])
-    answer = bt.center.handle(bt.message("2206", visit.input(medfee_sumamt=number)))
+@pytest.mark.parametrize("number", [D("0.00"), 0, D("1E+400")])
+def test_json_numbers_for_amounts_are_refused_by_the_center(bt, number):
+    answer = _3201(bt, number)
     assert answer["infcode"] == -1 and "medfee_sumamt" in answer["err_msg"], answer
 
 
-def _3201(bt, amount: str) -> dict:
+def _3201(bt, amount) -> dict:
     return bt.center.handle(
         bt.message(
             "3201",
