@@ -85,3 +85,80 @@ def scratch_engine(url: str, schema: str, *, fresh: bool = False) -> Engine:
         conn.exec_driver_sql(f'CREATE SCHEMA IF NOT EXISTS "{schema}"')
     engine.dispose()
     return make_engine(url, connect_args={"options": f"-csearch_path={schema}"})
+
+
+def append_only_ddl(dialect: str, tables: tuple[str, ...], function: str) -> list[str]:
+    """Statements that make `tables` append-only in the database itself: UPDATE and DELETE fail
+    whoever asks. Idempotent (safe to run again on a schema that has them). `function` names the
+    PostgreSQL trigger function (one per set of tables, so dropping one side leaves the other)."""
+    out: list[str] = []
+    if dialect == "postgresql":
+        out.append(
+            f"CREATE OR REPLACE FUNCTION {function}() RETURNS trigger LANGUAGE plpgsql AS $$ "
+            "BEGIN RAISE EXCEPTION 'append-only table %: write a new row instead', TG_TABLE_NAME; "
+            "END $$"
+        )
+        for table in tables:
+            out.append(f"DROP TRIGGER IF EXISTS {table}_append_only ON {table}")
+            out.append(
+                f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
+                f"FOR EACH ROW EXECUTE FUNCTION {function}()"
+            )
+    elif dialect == "sqlite":
+        for table in tables:
+            for event_ in ("UPDATE", "DELETE"):
+                out.append(
+                    f"CREATE TRIGGER IF NOT EXISTS {table}_no_{event_.lower()} BEFORE {event_} "
+                    f"ON {table} BEGIN SELECT RAISE(ABORT, "
+                    f"'append-only table {table}: write a new row instead'); END"
+                )
+    return out
+
+
+def drop_append_only_ddl(dialect: str, tables: tuple[str, ...], function: str) -> list[str]:
+    if dialect == "postgresql":
+        return [f"DROP TRIGGER IF EXISTS {t}_append_only ON {t}" for t in tables] + [
+            f"DROP FUNCTION IF EXISTS {function}()"
+        ]
+    if dialect == "sqlite":
+        return [f"DROP TRIGGER IF EXISTS {t}_no_{e}" for t in tables for e in ("update", "delete")]
+    return []
+
+
+# ---------------------------------------------------------------- what a storage failure means
+
+# SQLite result codes (sqlite3 exceptions carry them as sqlite_errorcode; the low byte is the
+# primary code) and PostgreSQL SQLSTATEs, by what the cashier must be told.
+_SQLITE_READONLY, _SQLITE_FULL, _SQLITE_BUSY, _SQLITE_LOCKED = 8, 13, 5, 6
+_PG_READONLY = {"25006"}  # read_only_sql_transaction (a standby, default_transaction_read_only)
+_PG_FULL = {"53100", "53200", "53300"}  # disk_full, out_of_memory, too_many_connections
+_PG_BUSY = {"40001", "40P01", "55P03", "57014"}  # serialization, deadlock, lock, statement timeout
+
+
+def storage_kind(exc: BaseException) -> str:
+    """ "readonly", "full", "busy" or "error": what went wrong underneath a SQLAlchemy error."""
+    orig = getattr(exc, "orig", exc)
+    code = getattr(orig, "sqlite_errorcode", None)
+    if isinstance(code, int):
+        primary = code & 0xFF
+        if primary == _SQLITE_READONLY:
+            return "readonly"
+        if primary == _SQLITE_FULL:
+            return "full"
+        if primary in (_SQLITE_BUSY, _SQLITE_LOCKED):
+            return "busy"
+    state = getattr(orig, "sqlstate", None) or getattr(orig, "pgcode", None)
+    if state in _PG_READONLY:
+        return "readonly"
+    if state in _PG_FULL:
+        return "full"
+    if state in _PG_BUSY:
+        return "busy"
+    text = str(orig).lower()
+    if "readonly database" in text or "read-only" in text or "read only" in text:
+        return "readonly"
+    if "disk is full" in text or "no space left" in text or "disk full" in text:
+        return "full"
+    if any(k in text for k in ("locked", "deadlock", "busy", "could not obtain lock")):
+        return "busy"
+    return "error"

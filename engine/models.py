@@ -15,8 +15,8 @@ from engine.codes import ChrgitmLv, HospLv, Insutype, MedChrgitmType, MedType, P
 from engine.money import MAX_AMOUNT, MAX_QUANTITY, ZERO, fmt, fmt_ratio, to_decimal
 
 
-def _amount(value: object) -> Decimal:
-    number = to_decimal(value, places=2, what="amount")
+def parse_amount(value: object, numbers: bool = True) -> Decimal:
+    number = to_decimal(value, places=2, what="amount", numbers=numbers)
     if number < 0:
         raise ValueError(f"amount {value!r} is negative")
     if number > MAX_AMOUNT:
@@ -24,8 +24,8 @@ def _amount(value: object) -> Decimal:
     return number
 
 
-def _price(value: object) -> Decimal:
-    number = to_decimal(value, places=6, what="price")
+def parse_price(value: object, numbers: bool = True) -> Decimal:
+    number = to_decimal(value, places=6, what="price", numbers=numbers)
     if number < 0:
         raise ValueError(f"price {value!r} is negative")
     if number > MAX_AMOUNT:
@@ -33,8 +33,8 @@ def _price(value: object) -> Decimal:
     return number
 
 
-def _quantity(value: object) -> Decimal:
-    number = to_decimal(value, places=4, what="quantity")
+def parse_quantity(value: object, numbers: bool = True) -> Decimal:
+    number = to_decimal(value, places=4, what="quantity", numbers=numbers)
     if number <= 0:
         raise ValueError(f"quantity {value!r} must be more than 0")
     if number > MAX_QUANTITY:
@@ -42,24 +42,51 @@ def _quantity(value: object) -> Decimal:
     return number
 
 
-def _ratio(value: object) -> Decimal:
-    number = to_decimal(value, places=4, what="ratio")
+def parse_ratio(value: object, numbers: bool = True) -> Decimal:
+    number = to_decimal(value, places=4, what="ratio", numbers=numbers)
     if not ZERO <= number <= 1:
         raise ValueError(f"ratio {value!r} must be between 0 and 1")
     return number
 
 
 _as_money_str = PlainSerializer(fmt, return_type=str)
-Amount = Annotated[Decimal, BeforeValidator(_amount), _as_money_str]
-Price = Annotated[Decimal, BeforeValidator(_price), PlainSerializer(str, return_type=str)]
-Quantity = Annotated[Decimal, BeforeValidator(_quantity), PlainSerializer(str, return_type=str)]
-Ratio = Annotated[Decimal, BeforeValidator(_ratio), PlainSerializer(fmt_ratio, return_type=str)]
+Amount = Annotated[Decimal, BeforeValidator(parse_amount), _as_money_str]
+Price = Annotated[Decimal, BeforeValidator(parse_price), PlainSerializer(str, return_type=str)]
+Quantity = Annotated[
+    Decimal, BeforeValidator(parse_quantity), PlainSerializer(str, return_type=str)
+]
+Ratio = Annotated[
+    Decimal, BeforeValidator(parse_ratio), PlainSerializer(fmt_ratio, return_type=str)
+]
 # Outputs: computed amounts, always two-decimal strings on the wire.
 Money = Annotated[Decimal, _as_money_str]
 
 
+def null_is_absent(model: type[BaseModel], data: object) -> object:
+    """An optional field given as null means the same as leaving it out (`"acct": null`: no
+    account), unless null is one of its values (`"annual_cap": null`: no cap)."""
+    if not isinstance(data, dict):
+        return data
+    fields = model.model_fields
+    return {
+        k: v
+        for k, v in data.items()
+        if not (
+            v is None
+            and k in fields
+            and not fields[k].is_required()
+            and fields[k].get_default(call_default_factory=True) is not None
+        )
+    }
+
+
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _null_is_absent(cls, data: object) -> object:
+        return null_is_absent(cls, data)
 
 
 # ---------------------------------------------------------------- request side

@@ -1,21 +1,76 @@
-"""Append-only, SHA-256 hash-chained audit log (after Odoo's l10n_fr_pos_cert).
+"""Append-only audit log, chained with a keyed MAC (after Odoo's l10n_fr_pos_cert).
 
-Each entry's hash covers the previous entry's hash and the canonical JSON of the entry (sorted
-keys, compact separators, Decimal and datetime as strings), so changing, removing or reordering any
-entry breaks every hash after it. `verify()` names the first entry where the chain breaks.
+Each entry's hash is HMAC-SHA256 under the audit key over the previous entry's hash and the
+canonical JSON of the entry (sorted keys, compact separators, Decimal and datetime as strings), so
+changing, removing or reordering any entry breaks every hash after it, and recomputing the chain
+after a rewrite needs the key. The chain's tip (hosp_audit_head) carries its own MAC, so cutting
+the tail off and rewinding the tip needs the key too. `verify()` names each break.
+
+The key lives outside the database: a 32-byte file, created readable by its owner only (0600) on
+first use, at POS_AUDIT_KEY_FILE or else `audit.key` in the user's config directory. Someone who
+can rewrite the database but cannot read that file cannot forge the chain. Stations sharing one
+PostgreSQL database share the key file (copy it to each station, as a licence). Losing the key
+makes every entry unverifiable: keep a copy with the backups. A database written before revision
+0004 (plain SHA-256 chain) reports its entries as altered: `pos db reset` starts it anew.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
+import os
+import re
+import secrets
 from datetime import UTC, datetime
 from decimal import Decimal
+from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from pos.store.models import AuditEntry, AuditHead
+
+KEY_ENV = "POS_AUDIT_KEY_FILE"
+_keys: dict[Path, bytes] = {}
+
+
+def key_path() -> Path:
+    configured = os.environ.get(KEY_ENV)
+    if configured:
+        return Path(configured).expanduser()
+    import platformdirs
+
+    return Path(platformdirs.user_config_dir("hospital-pos")) / "audit.key"
+
+
+def audit_key(path: Path | None = None) -> bytes:
+    """The audit key, created (0600, atomically: two processes agree on one) on first use."""
+    path = path or key_path()
+    key = _keys.get(path)
+    if key is not None:
+        return key
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        try:
+            os.write(fd, secrets.token_hex(32).encode() + b"\n")
+        finally:
+            os.close(fd)
+        try:
+            os.link(tmp, path)  # fails if another process made it first: theirs stands
+        except FileExistsError:
+            pass
+        finally:
+            tmp.unlink()
+    text = path.read_text(encoding="ascii").strip()
+    key = bytes.fromhex(text)
+    if len(key) < 16:
+        raise ValueError(f"audit key {path} is too short")
+    _keys[path] = key
+    return key
+
 
 GENESIS = "0" * 64
 
@@ -47,7 +102,12 @@ def entry_hash(
             "payload": payload,
         }
     )
-    return hashlib.sha256((prev_hash + body).encode("utf-8")).hexdigest()
+    return hmac.new(audit_key(), (prev_hash + body).encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+def head_mac(seq: int, digest: str) -> str:
+    """The tip's own MAC: rewinding hosp_audit_head to an earlier entry needs the key."""
+    return hmac.new(audit_key(), f"head|{seq}|{digest}".encode(), hashlib.sha256).hexdigest()
 
 
 def _head(session: Session) -> AuditHead:
@@ -56,15 +116,30 @@ def _head(session: Session) -> AuditHead:
         select(AuditHead).where(AuditHead.id == 1).with_for_update()
     ).one_or_none()
     if head is None:
-        head = AuditHead(id=1, seq=0, hash=GENESIS)
+        head = AuditHead(id=1, seq=0, hash=GENESIS, mac=head_mac(0, GENESIS))
         session.add(head)
     return head
+
+
+_ACTOR = re.compile(r"[0-9A-Za-z_-]{1,10}")
+_PIN_LIKE = re.compile(r"[0-9]{6,}")
+UNKNOWN_ACTOR = "?"
+
+
+def safe_actor(actor: str) -> str:
+    """Who did it, as stored: never a credential. A PIN typed into the cashier-number field (six
+    or more digits), or anything that is not cashier-number-shaped, is stored as "?"."""
+    text = actor.strip() if isinstance(actor, str) else ""
+    if text == "-" or (_ACTOR.fullmatch(text) and not _PIN_LIKE.search(text)):
+        return text
+    return UNKNOWN_ACTOR
 
 
 def append(
     session: Session, *, at: datetime, actor: str, action: str, subject: str, data: dict
 ) -> AuditEntry:
     """Add one entry in the caller's transaction: it commits (or rolls back) with what it records."""
+    actor = safe_actor(actor)
     head = _head(session)
     payload = canonical(data)
     # UTC, whole seconds: exactly what reads back from either database, so the hash re-computes.
@@ -82,7 +157,7 @@ def append(
         hash=digest,
     )
     session.add(entry)
-    head.seq, head.hash = seq, digest
+    head.seq, head.hash, head.mac = seq, digest, head_mac(seq, digest)
     return entry
 
 
@@ -115,6 +190,13 @@ def verify(session: Session) -> list[str]:
     last = expected_seq - 1
     if head is not None and (head.seq != last or head.hash != prev):
         problems.append(f"audit: chain tip says entry {head.seq} but the log ends at entry {last}")
+    elif head is not None and not hmac.compare_digest(
+        head.mac or "", head_mac(head.seq, head.hash)
+    ):
+        problems.append(
+            f"audit: the chain tip (entry {head.seq}) was rewound or forged (its MAC differs): "
+            "entries after it may have been removed"
+        )
     if head is None and last:
         problems.append("audit: chain tip row is missing")
     return problems

@@ -57,9 +57,23 @@ def _bad_login() -> PosError:
     return PosError("AUTH_FAILED", "工号或密码错误", "Wrong cashier number or PIN")
 
 
-def authenticate(session: Session, cashier_no: str, pin: str, now: datetime) -> Cashier:
-    """The cashier, or PosError; records the failure count in the caller's transaction."""
+def authenticate(
+    session: Session,
+    cashier_no: str,
+    pin: str,
+    now: datetime,
+    *,
+    fixmedins_code: str | None = None,
+) -> Cashier:
+    """The cashier, or PosError; records the failure count in the caller's transaction.
+
+    fixmedins_code: the institution of the window. A cashier of another institution is answered
+    exactly as an unknown number (same message, same cost, no lockout notice), and their failure
+    counter is neither reset nor raised: a window cannot be used to test another hospital's PINs.
+    """
     cashier = session.get(Cashier, cashier_no.strip()) if isinstance(cashier_no, str) else None
+    if cashier is not None and fixmedins_code not in (None, cashier.fixmedins_code):
+        cashier = None  # another institution's cashier: exactly as if the number were unknown
     if cashier is None or not cashier.active:
         verify_pin(pin if isinstance(pin, str) else "", _DUMMY)
         raise _bad_login()

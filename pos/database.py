@@ -20,7 +20,7 @@ from sqlalchemy import Engine, inspect, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from engine.db import default_sqlite_url, is_sqlite, make_engine, normalize_url
+from engine.db import default_sqlite_url, is_sqlite, make_engine, normalize_url, storage_kind
 from pos.clock import Clock, center_view, china_now
 from pos.store.models import HospitalBase, Institution
 from pos.store.seed import FIXTURES, seed_hospital
@@ -36,6 +36,17 @@ def build_center(engine: Engine, *, clock: Clock = china_now, lang: str = "zh"):
     from engine.center import Center
 
     return Center(engine, clock=center_view(clock), lang=lang)
+
+
+def create_private_file(path: Path) -> None:
+    """Create the SQLite file readable by its owner only (0600) before SQLite opens it; SQLite
+    gives its -wal and -shm files the same mode. An existing file is left as it is."""
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return
+    os.close(fd)
 
 
 def default_url() -> str:
@@ -141,7 +152,7 @@ def open_database(
     if is_sqlite(url):
         path = url.removeprefix("sqlite:///")
         if path and path != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
+            create_private_file(Path(path))
     db = Database(url, make_engine(url))
     migrate(db.engine)
     if seed_if_empty and not is_seeded(db):
@@ -166,6 +177,7 @@ def drop_everything(engine: Engine) -> None:
             conn.dialect.name == "postgresql"
         ):  # the append-only trigger function outlives its tables
             conn.execute(text("DROP FUNCTION IF EXISTS hosp_append_only() CASCADE"))
+            conn.execute(text("DROP FUNCTION IF EXISTS center_append_only() CASCADE"))
 
 
 def reset(
@@ -183,3 +195,39 @@ def reset(
     finally:
         engine.dispose()
     return open_database(url, fixtures=fixtures, pin_cost=pin_cost, year=year)
+
+
+# ---------------------------------------------------------------- what a storage failure means
+
+
+def storage_error(exc: BaseException):
+    """The PosError a cashier sees for a failed hospital write: a read-only or full database is
+    named as that (retrying will not help; call IT), only a busy one says "try again"."""
+    from sqlalchemy.exc import OperationalError
+
+    from pos.errors import PosError
+
+    kind = storage_kind(exc)
+    if kind == "readonly":
+        return PosError(
+            "STORE_READONLY",
+            "数据库只读，无法保存（本次未保存任何内容）：请联系信息科，重试无效",
+            "The database is read-only: nothing was saved here. Call IT; retrying will not help",
+        )
+    if kind == "full":
+        return PosError(
+            "STORE_FULL",
+            "磁盘或数据库已满，无法保存（本次未保存任何内容）：请联系信息科，重试无效",
+            "The disk or database is full: nothing was saved here. Call IT; retrying will not help",
+        )
+    if kind == "busy" or isinstance(exc, OperationalError):
+        return PosError(
+            "STORE_BUSY",
+            "数据库忙或不可用，请稍后重试（未保存任何内容）",
+            "The database is busy or unavailable; nothing was saved, try again",
+        )
+    return PosError(
+        "STORE_ERROR",
+        f"数据保存失败（{type(exc).__name__}），未保存任何内容",
+        f"Could not save ({type(exc).__name__}); nothing was saved",
+    )

@@ -6,6 +6,7 @@ line up on a thermal printer and in the preview. The layout follows reference §
 
 from __future__ import annotations
 
+import os
 from collections import defaultdict
 from decimal import Decimal
 from pathlib import Path
@@ -204,7 +205,11 @@ def print_text(printer: PrinterSettings, name: str, text: str) -> Path | None:
     try:
         printer.path.mkdir(parents=True, exist_ok=True)
         out = printer.path / f"{safe}.txt"
-        out.write_text(text, encoding=printer.encoding)
+        # A receipt names the patient and their 身份证: readable by its owner only (0600).
+        fd = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        os.fchmod(fd, 0o600)  # an older copy may have been made with the umask's mode
+        with os.fdopen(fd, "w", encoding=printer.encoding) as f:
+            f.write(text)
     except OSError as exc:
         raise PrintError(
             f"打印失败：{exc.strerror or exc}", f"Printing failed: {exc.strerror or exc}"

@@ -13,6 +13,12 @@ from sqlalchemy.engine import make_url
 
 
 def pytest_configure(config) -> None:
+    # The audit key (pos.audit) of this test run: never the user's real one. Subprocesses inherit it.
+    if not os.environ.get("POS_AUDIT_KEY_FILE"):
+        import tempfile
+
+        keys = tempfile.mkdtemp(prefix="pos-test-audit-key-")
+        os.environ["POS_AUDIT_KEY_FILE"] = os.path.join(keys, "audit.key")
     url = os.environ.get("POS_TEST_PG_URL")
     worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
     if not url or os.environ.get("POS_TEST_PG_PER_WORKER") == worker:

@@ -91,10 +91,11 @@ def test_jsonl_answers_every_line_and_carries_on_after_errors():
     out = io.StringIO()
     assert run_jsonl(io.StringIO(lines), out, "en") == 0
     rows = [json.loads(line) for line in out.getvalue().splitlines()]
-    assert len(rows) == 4
-    assert rows[0]["setlinfo"] == EXPECTED_A and rows[3]["setlinfo"] == EXPECTED_A
+    assert len(rows) == 5  # one answer per line, the blank one included
+    assert rows[0]["setlinfo"] == EXPECTED_A and rows[4]["setlinfo"] == EXPECTED_A
     assert rows[1]["error"].startswith("request: not valid JSON")
-    assert rows[2]["error"].startswith("items[0].pric")
+    assert rows[2]["error"].startswith("request: blank line")
+    assert rows[3]["error"].startswith("items[0].pric")
     assert "pooled fund" in rows[0]["setldetail"][0]["setl_proc_info"]
 
 

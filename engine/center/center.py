@@ -16,8 +16,6 @@ refused. See docs/MESSAGES.md for every transaction.
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -30,7 +28,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from engine.center.catalog import Catalog, load_catalog
 from engine.center.context import CenterError, Ctx, Envelope, error_detail
-from engine.center.ids import IdSource, SequenceIds
+from engine.center.ids import IdSource, SequenceIds, fingerprint
 from engine.center.models import CenterMessage
 from engine.center.registry import Cache, Registry
 from engine.center.txn_person import handle_1101
@@ -39,6 +37,7 @@ from engine.center.txn_reverse import handle_2208, handle_2601
 from engine.center.txn_settle import handle_2206, handle_2207
 from engine.center.txn_visit import handle_2201, handle_2203, handle_2204
 from engine.clock import center_view, china_now
+from engine.db import storage_kind
 from engine.errors import describe
 from engine.policy import list_policies, load_policy
 
@@ -146,13 +145,28 @@ class Center:
             except (IntegrityError, OperationalError) as exc:
                 # A clash on the msgid: the retry looks the stored answer up first.
                 replay = replay or isinstance(exc, IntegrityError)
-                if attempt + 1 < RETRIES and _retryable(exc):
+                kind = storage_kind(exc)
+                if attempt + 1 < RETRIES and kind not in ("readonly", "full") and _retryable(exc):
                     continue
+                if kind == "readonly":
+                    return self._error(
+                        now,
+                        env,
+                        f"中心数据库只读，未处理 / center database read-only: {_short(exc)}",
+                    )
+                if kind == "full":
+                    return self._error(
+                        now, env, f"中心磁盘已满，未处理 / center disk full: {_short(exc)}"
+                    )
                 return self._error(
                     now, env, f"中心数据库繁忙，请稍后重试 / center busy: {_short(exc)}"
                 )
             except DBAPIError as exc:
-                return self._error(now, env, f"中心数据库错误 / database error: {_short(exc)}")
+                what = {
+                    "readonly": "中心数据库只读，未处理 / center database read-only",
+                    "full": "中心磁盘已满，未处理 / center disk full",
+                }.get(storage_kind(exc), "中心数据库错误 / database error")
+                return self._error(now, env, f"{what}: {_short(exc)}")
             except Exception as exc:  # a bug must still answer, never crash the cashier's window
                 return self._error(
                     now, env, f"中心内部错误 / internal error: {type(exc).__name__}: {exc}"
@@ -179,6 +193,12 @@ class Center:
                     f"{name}: 应为不超过 {limit} 位的字符串 / must be a string of at most {limit} characters"
                 )
             fields[name] = value
+        if infno != "1101" and not fields["fixmedins_code"]:
+            # Every message that reads or writes a visit or a settlement names its institution
+            # and sees only that institution's business (docs/MESSAGES.md, trust rules).
+            raise CenterError(
+                "fixmedins_code: 报文头缺少定点医药机构编号 / the envelope needs fixmedins_code"
+            )
         raw = message.get("input")
         if not isinstance(raw, dict):
             raise CenterError("input: 缺少交易输入或不是对象 / missing or not an object")
@@ -196,13 +216,21 @@ class Center:
                 session.connection(execution_options={"sqlite_begin": "DEFERRED"})
             now = self.clock()
             ctx = Ctx(session, now, env, self.registry, replay)
-            digest = _fingerprint(raw) if writes and env.msgid else None
+            if env.fixmedins_code:
+                ctx.institution()  # an unknown institution is refused before anything is read
+            digest = fingerprint(raw) if writes and env.msgid else None
             if writes and env.msgid and replay:
                 prior = session.get(CenterMessage, env.msgid)
                 if prior is not None:
                     if prior.infno != env.infno:
                         raise CenterError(
                             f"msgid: 已用于交易 {prior.infno} / already used for {prior.infno}"
+                        )
+                    if prior.fixmedins_code != env.fixmedins_code:
+                        # Another institution's msgid: never hand its stored answer out.
+                        raise CenterError(
+                            "msgid: 已被其他机构使用，请换新的报文ID / "
+                            "used by another institution: send it with a new msgid"
                         )
                     if prior.request_sha256 not in (None, digest):
                         # Same msgid, other content: a sender's counter repeated itself (e.g. a
@@ -276,9 +304,3 @@ def _setl_id(output: dict) -> str | None:
     if isinstance(info, dict) and info.get("setl_id"):
         return info["setl_id"]
     return output.get("rvs_setl_id")
-
-
-def _fingerprint(raw: dict) -> str:
-    """SHA-256 of the input as canonical JSON (sorted keys), the identity of a request."""
-    text = json.dumps(raw, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()

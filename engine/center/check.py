@@ -3,13 +3,17 @@
 The cached columns are proved against the append-only rows they cache: account balances against
 the journal, quota_used against the co-pay debits, the ytd accumulators against the settlements.
 Each settlement must be whole: its identities hold and its journal rows pay exactly its
-account share. An empty list means the books balance.
+account share. Every journal row is an account's one opening (its first row) or belongs to a
+settlement; given the fixtures it was seeded from, each opening balance and opening quota_used
+must be what the fixtures say, so a forged credit with a matching balance raise is named.
+An empty list means the books balance.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from decimal import Decimal
+from pathlib import Path
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -38,13 +42,65 @@ def _sums(session: Session, key_cols, value_cols, *where) -> dict:
     return out
 
 
-def check_center(session: Session) -> list[str]:
+def check_center(session: Session, fixtures_dir: Path | None = None) -> list[str]:
+    """fixtures_dir: the fixtures the center was seeded from (`pos db check` passes the app's);
+    then opening balances and quotas are compared with them too."""
     problems: list[str] = []
+    problems += _journal(session)
+    if fixtures_dir is not None:
+        problems += _openings(session, fixtures_dir)
     problems += _accounts(session)
     problems += _bindings(session)
     problems += _ytd(session)
     problems += _settlements(session)
     return problems
+
+
+def _journal(session: Session) -> list[str]:
+    """Each row is an account's opening (exactly one, its first row) or moves a settlement's money."""
+    out = []
+    first: dict[str, int] = {}
+    for row in session.execute(select(CenterJournal).order_by(CenterJournal.id)).scalars():
+        name = f"journal row {row.id} ({row.psn_no}, {row.kind} {row.amount})"
+        is_first = row.psn_no not in first
+        first.setdefault(row.psn_no, row.id)
+        if row.kind == "opening":
+            if row.setl_id is not None or not is_first:
+                out.append(f"{name}: a second opening balance, or one tied to a settlement")
+        elif row.kind not in ("own", "mulaid") or row.setl_id is None:
+            out.append(f"{name}: moves money without a settlement")
+        elif (row.kind == "mulaid") != (row.binding_id is not None):
+            out.append(f"{name}: a co-pay move must name its binding, an own move must not")
+    return out
+
+
+def _openings(session: Session, fixtures_dir: Path) -> list[str]:
+    from engine.center.seed import load_families  # the fixtures, only when asked
+
+    out = []
+    people = [p for f in load_families(fixtures_dir) for p in f.person]
+    want = {p.psn_no: p.account.balance for p in people if p.account is not None}
+    opened = dict(
+        session.execute(
+            select(CenterJournal.psn_no, CenterJournal.amount).where(
+                CenterJournal.kind == "opening"
+            )
+        ).all()
+    )
+    for psn_no in sorted(set(want) | set(opened)):
+        if want.get(psn_no) != opened.get(psn_no):
+            out.append(
+                f"account {psn_no}: opening balance {opened.get(psn_no)} in the journal, "
+                f"the fixtures say {want.get(psn_no)}"
+            )
+    quotas = {b.id: b.quota_used for f in load_families(fixtures_dir) for b in f.binding}
+    for b in session.execute(select(CenterBinding)).scalars():
+        if quotas.get(b.binding_id) != b.quota_used_opening:
+            out.append(
+                f"binding {b.binding_id}: opening quota_used {b.quota_used_opening}, "
+                f"the fixtures say {quotas.get(b.binding_id)}"
+            )
+    return out
 
 
 def _accounts(session: Session) -> list[str]:

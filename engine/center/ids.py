@@ -7,7 +7,9 @@ always starts at 1. Tests may pass any object with the same three methods.
 
 from __future__ import annotations
 
+import hashlib
 import itertools
+import json
 from datetime import datetime
 from typing import Protocol
 
@@ -77,3 +79,10 @@ class SequenceIds:
 
     def refmsgid(self, now: datetime, admdvs: str) -> str:
         return f"{admdvs}{now:%Y%m%d%H%M%S}{next(self._ref):010d}"
+
+
+def fingerprint(raw: dict) -> str:
+    """SHA-256 of a message's input as canonical JSON (sorted keys): the identity of a request.
+    A retry is answered from what is stored only when its fingerprint is the original's."""
+    text = json.dumps(raw, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()

@@ -14,15 +14,35 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 from engine.codes import Insutype, MdtrtCertType, MedType
-from engine.models import Amount, Price, Quantity
-from engine.money import to_decimal
+from engine.models import null_is_absent, parse_amount, parse_price, parse_quantity
+from engine.money import MAX_TOTAL, to_decimal
 
+# Whether the center takes a JSON number for an amount, price or quantity (read exactly, never as
+# float). Today: strings only ("12.50"), as docs/MESSAGES.md says. Issue #10 flips this one line.
+JSON_NUMBERS = False
+
+
+def _signed(value: object) -> Decimal:
+    number = to_decimal(value, places=2, what="amount", numbers=JSON_NUMBERS)
+    if abs(number) > MAX_TOTAL:
+        raise ValueError(f"amount {value!r} is out of range (±{MAX_TOTAL})")
+    return number
+
+
+Amount = Annotated[Decimal, BeforeValidator(lambda v: parse_amount(v, JSON_NUMBERS))]
+Price = Annotated[Decimal, BeforeValidator(lambda v: parse_price(v, JSON_NUMBERS))]
+Quantity = Annotated[Decimal, BeforeValidator(lambda v: parse_quantity(v, JSON_NUMBERS))]
 # A signed two-decimal amount: reconciliation totals include refunds (冲红 rows are negative).
-Signed = Annotated[Decimal, BeforeValidator(lambda v: to_decimal(v, places=2))]
+Signed = Annotated[Decimal, BeforeValidator(_signed)]
 
 
 class In(BaseModel):
     model_config = ConfigDict(extra="ignore", frozen=True, str_strip_whitespace=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _null_is_absent(cls, data: object) -> object:
+        return null_is_absent(cls, data)
 
 
 class Cert(In):

@@ -15,6 +15,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from sqlalchemy import (
+    DDL,
     JSON,
     BigInteger,
     Boolean,
@@ -26,10 +27,12 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    event,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
+from engine.db import append_only_ddl
 from engine.money import FEN
 
 
@@ -277,6 +280,8 @@ class CenterSettlement(CenterBase):
     hosp_part_amt: Mapped[Decimal] = mapped_column(Fen)
     balc: Mapped[Decimal] = mapped_column(Fen)
     output: Mapped[dict] = mapped_column(JSON)  # the wire output, replayed for idempotent retries
+    # SHA-256 of the 2207 input: the batch's settlement is answered again only to the same request.
+    request_sha256: Mapped[str | None] = mapped_column(String(64), default=None)
 
 
 class CenterMessage(CenterBase):
@@ -316,3 +321,21 @@ class CenterCounter(CenterBase):
     __tablename__ = "center_counters"
     name: Mapped[str] = mapped_column(String(20), primary_key=True)
     value: Mapped[int] = mapped_column(BigInteger)
+
+
+# Money rows are written once: UPDATE and DELETE fail in the database itself (migration 0004 for
+# the application's database; this hook for a schema made by metadata.create_all, as in tests).
+APPEND_ONLY = (
+    "center_settlements",
+    "center_account_journal",
+    "center_messages",
+    "center_notices",
+    "center_fee_details",
+)
+APPEND_ONLY_FUNCTION = "center_append_only"
+
+
+@event.listens_for(CenterBase.metadata, "after_create")
+def _append_only(target, connection, **kw) -> None:
+    for statement in append_only_ddl(connection.dialect.name, APPEND_ONLY, APPEND_ONLY_FUNCTION):
+        connection.execute(DDL(statement.replace("%", "%%")))

@@ -142,7 +142,13 @@ def handle_5203(ctx: Ctx, raw: dict) -> dict:
             .scalars()
             .first()
         )
-    if row is None or row.psn_no != inp.psn_no or (inp.mdtrt_id and row.mdtrt_id != inp.mdtrt_id):
+    inst = ctx.institution()
+    if (
+        row is None
+        or row.fixmedins_code != inst.fixmedins_code  # never another institution's business
+        or row.psn_no != inp.psn_no
+        or (inp.mdtrt_id and row.mdtrt_id != inp.mdtrt_id)
+    ):
         raise CenterError("setl_id: 查无此结算 / no such settlement for this person")
     done = ctx.undone(row.setl_id)
     status = (

@@ -63,6 +63,10 @@ def handle_2601(ctx: Ctx, raw: dict) -> dict:
     if msg is None:
         # Nothing was committed under that msgid: the original never happened at the center.
         return {**answer, "rvs_stas": "0", "memo": "中心无此原交易，无需冲正 / nothing to reverse"}
+    if msg.fixmedins_code != ctx.env.fixmedins_code:
+        raise CenterError(
+            f"omsgid: 原报文 {inp.omsgid} 不是本机构发出的 / not sent by this institution"
+        )
     if msg.infno != inp.oinfno:
         raise CenterError(
             f"oinfno: 原报文 {inp.omsgid} 的交易是 {msg.infno} / the original was {msg.infno}"

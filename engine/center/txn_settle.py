@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from engine.center import queries
 from engine.center.context import CenterError, Ctx
 from engine.center.eligibility import Option, choose_sources, options, ring_fenced
+from engine.center.ids import fingerprint
 from engine.center.inputs import In2206, In2207
 from engine.center.ledger import (
     add_ytd,
@@ -223,10 +224,22 @@ def handle_2207(ctx: Ctx, raw: dict) -> dict:
     inp = In2207.model_validate(raw)
     visit = ctx.visit(inp.mdtrt_id, inp.psn_no, lock=True)  # serializes 2207s of one visit
     attempts = ctx.batch_attempts(inp.mdtrt_id, inp.chrg_bchno)
+    digest = fingerprint(raw)
     for a in attempts:
         undo = ctx.undone(a.setl_id)
         if undo is None:
-            return a.output  # idempotent: this batch is already settled
+            if a.request_sha256 not in (None, digest):
+                # Another person's card, another amount, another giver: not a retry of this one.
+                if ctx.env.msgid and ctx.env.msgid == a.msgid:
+                    raise CenterError(
+                        "msgid: 已用于另一笔内容不同的报文，请换新的报文ID重发 / "
+                        "already used for a different request: send it with a new msgid"
+                    )
+                raise CenterError(
+                    "chrg_bchno: 该收费批次已按另一笔内容不同的请求结算，请先撤销或冲正 / "
+                    "already settled for a different request: refund or reverse it first"
+                )
+            return a.output  # idempotent: this batch is already settled by this very request
         if undo.kind == "refund":
             raise CenterError(
                 "chrg_bchno: 该收费批次已退费，请使用新的收费批次号 / batch refunded: use a new chrg_bchno"
@@ -282,6 +295,7 @@ def handle_2207(ctx: Ctx, raw: dict) -> dict:
         hosp_part_amt=info.hosp_part_amt,
         balc=info.balc,
         output=out,
+        request_sha256=digest,
     )
     insert_settlement(ctx, row)
     if s.own > 0:

@@ -74,11 +74,12 @@ def cmd_check(args) -> int:
     from engine.center import check_center
     from pos.store.check import check_hospital
     from pos.store.models import AuditEntry, Settlement
+    from pos.store.seed import FIXTURES
 
     db = _open(args, seed_if_empty=False)
     try:
         with db.reading() as s:
-            problems = [f"center: {p}" for p in check_center(s)] + [
+            problems = [f"center: {p}" for p in check_center(s, FIXTURES)] + [
                 f"hospital: {p}" for p in check_hospital(s)
             ]
             settlements = s.scalar(select(func.count()).select_from(Settlement)) or 0

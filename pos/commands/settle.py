@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import json
 import sys
-from decimal import Decimal
 from typing import IO
 
 from pydantic import ValidationError
@@ -12,22 +10,19 @@ from pydantic import ValidationError
 from engine.errors import describe
 from engine.models import SettleRequest
 from engine.settle import settle_request
+from pos.commands import jsonlines
 
 
 class BadRequest(ValueError):
     """A request that cannot be settled; the message names the field and the problem."""
 
 
-def _no_constants(name: str) -> None:
-    raise ValueError(f"{name} is not a number")
-
-
-def parse_request(text: str) -> SettleRequest:
+def parse_request(text: str | bytes) -> SettleRequest:
     try:
         # Decimal, never float: a JSON number is read exactly as written.
-        data = json.loads(text, parse_float=Decimal, parse_constant=_no_constants)
-    except (json.JSONDecodeError, ValueError) as exc:
-        raise BadRequest(f"request: not valid JSON ({exc})") from None
+        data = jsonlines.decode(text if isinstance(text, bytes) else _bytes(text))
+    except jsonlines.LineError as exc:
+        raise BadRequest(f"request: {exc}") from None
     if not isinstance(data, dict):
         raise BadRequest("request: must be a JSON object")
     try:
@@ -36,7 +31,11 @@ def parse_request(text: str) -> SettleRequest:
         raise BadRequest(describe(exc)) from None
 
 
-def settle_text(text: str, lang: str = "zh") -> dict:
+def _bytes(text: str) -> bytes:
+    return text.encode("utf-8", "surrogatepass")
+
+
+def settle_text(text: str | bytes, lang: str = "zh") -> dict:
     """Settle one JSON request; BadRequest for anything a person or script got wrong."""
     req = parse_request(text)
     try:
@@ -46,30 +45,33 @@ def settle_text(text: str, lang: str = "zh") -> dict:
     return result.to_wire()
 
 
-def _dump(obj: dict) -> str:
-    return json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
-
-
-def run_one(stdin: IO[str], stdout: IO[str], stderr: IO[str], lang: str) -> int:
+def _answer(raw: bytes | jsonlines.LineError, lang: str) -> dict:
+    """One line's answer: the result, or {"error": ...}; never an exception."""
     try:
-        out = settle_text(stdin.read(), lang)
+        if isinstance(raw, jsonlines.LineError):
+            raise BadRequest(f"request: {raw}")
+        return settle_text(raw, lang)
     except BadRequest as exc:
-        print(str(exc).replace("\n", " "), file=stderr)
+        return {"error": str(exc).replace("\n", " ")}
+    except Exception as exc:  # a bug must cost only its own line, never the stream
+        return {"error": f"internal error: {type(exc).__name__}: {exc}".replace("\n", " ")}
+
+
+def run_one(stdin: IO, stdout: IO[str], stderr: IO[str], lang: str) -> int:
+    out = _answer(jsonlines.read_all(stdin), lang)
+    if "error" in out:
+        # backslashreplace: an echoed lone surrogate must not crash the one line we print
+        print(out["error"].encode("utf-8", "backslashreplace").decode("utf-8"), file=stderr)
         return 2
-    stdout.write(json.dumps(out, ensure_ascii=False, indent=2) + "\n")
+    stdout.write(jsonlines.dump(out, indent=2, separators=None) + "\n")
     return 0
 
 
-def run_jsonl(stdin: IO[str], stdout: IO[str], lang: str) -> int:
-    """One request per line in, one result per line out; a bad line answers {"error": ...}."""
-    for line in stdin:
-        if not line.strip():
-            continue
-        try:
-            out = settle_text(line, lang)
-        except BadRequest as exc:
-            out = {"error": str(exc)}
-        stdout.write(_dump(out) + "\n")
+def run_jsonl(stdin: IO, stdout: IO[str], lang: str) -> int:
+    """One request per line in, one result per line out, in order; a bad line (blank, broken,
+    too long, not UTF-8) answers {"error": ...} and costs nothing but its own answer."""
+    for raw in jsonlines.lines(stdin):
+        stdout.write(jsonlines.dump(_answer(raw, lang)) + "\n")
     stdout.flush()
     return 0
 

@@ -10,43 +10,40 @@ Many messages run in one process against one database (default: the app's, see `
 
 from __future__ import annotations
 
-import json
 import sys
 from datetime import datetime
-from decimal import Decimal
 from typing import IO
 
 from engine.center import Center, ResponseLost
+from pos.commands import jsonlines
 
 
-def _no_constants(name: str) -> None:
-    raise ValueError(f"{name} is not a number")
-
-
-def run_lines(center: Center, stdin: IO[str], stdout: IO[str]) -> int:
-    """Answer every non-blank line; a line that is not JSON answers infcode -1 like any bad message."""
-    for n, line in enumerate(stdin, 1):
-        if not line.strip():
-            continue
-        try:
-            # Decimal, never float: an amount written as a JSON number stays exact.
-            message = json.loads(line, parse_float=Decimal, parse_constant=_no_constants)
-        except ValueError as exc:
-            answer = {"infcode": -1, "err_msg": f"line {n}: not valid JSON ({exc})"}
-        else:
-            try:
-                answer = center.handle(message)
-            except ResponseLost as exc:
-                # The fault switch: committed at the center, but the caller only sees a timeout.
-                answer = {
-                    "infcode": -1,
-                    "err_msg": f"timeout: no response ({exc}); 请用 2601 冲正或 5203 查询",
-                }
-        stdout.write(
-            json.dumps(answer, ensure_ascii=False, separators=(",", ":"), default=str) + "\n"
-        )
+def run_lines(center: Center, stdin: IO, stdout: IO[str]) -> int:
+    """Answer every line, in order, one answer each: a blank, broken, over-long or non-UTF-8 line
+    answers infcode -1 like any bad message and costs only its own answer."""
+    for n, raw in enumerate(jsonlines.lines(stdin), 1):
+        stdout.write(jsonlines.dump(_answer(center, n, raw)) + "\n")
         stdout.flush()
     return 0
+
+
+def _answer(center: Center, n: int, raw: bytes | jsonlines.LineError) -> dict:
+    try:
+        if isinstance(raw, jsonlines.LineError):
+            raise raw
+        message = jsonlines.decode(raw)  # Decimal, never float: a JSON number stays exact
+    except jsonlines.LineError as exc:
+        return {"infcode": -1, "err_msg": f"line {n}: {exc}"}
+    try:
+        return center.handle(message)
+    except ResponseLost as exc:
+        # The fault switch: committed at the center, but the caller only sees a timeout.
+        return {
+            "infcode": -1,
+            "err_msg": f"timeout: no response ({exc}); 请用 2601 冲正或 5203 查询",
+        }
+    except Exception as exc:  # Center.handle answers everything; a bug still costs one line only
+        return {"infcode": -1, "err_msg": f"line {n}: internal error: {type(exc).__name__}"}
 
 
 def _center(args) -> Center:

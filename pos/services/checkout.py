@@ -18,9 +18,10 @@ from decimal import Decimal
 from engine.codes import MedType, clr_type_for
 from engine.masking import mask_name
 from engine.money import round2, to_decimal
+from pos.database import storage_error
 from pos.errors import PosError
 from pos.services.bill import Bill
-from pos.services.inflight import AlreadyDone, InFlight
+from pos.services.inflight import AlreadyDone, InFlight, not_recorded
 from pos.services.link import ResponseUnknown
 from pos.services.rows import batch_line_views, settlement_view
 from pos.services.views import (
@@ -332,14 +333,9 @@ class Checkout:
         try:
             settlement_id = self._record(record, rows)
         except Exception as exc:
-            self.inflight.reverse(msgid, "2207", visit.psn_no, cashier.cashier_no)
-            if isinstance(exc, PosError):
-                raise
-            raise PosError(
-                "STORE_ERROR",
-                "结算已在医保中心完成但本地保存失败，已冲正，请重新结算",
-                "Settled at the center but could not be saved here: reversed, settle again",
-            ) from exc
+            cause = exc if isinstance(exc, PosError) else storage_error(exc)
+            reversed_ = self.inflight.reverse(msgid, "2207", visit.psn_no, cashier.cashier_no)
+            raise not_recorded("2207", msgid, cause, reversed_) from exc
         return self._outcome(settlement_id, already=False)
 
     def _record(self, record: SettlementRecord, tenders: list[TenderRow]) -> int:
@@ -357,7 +353,7 @@ class Checkout:
                     "receipt_no": row.receipt_no,
                     "chrg_bchno": record.chrg_bchno,
                     **{k: record.amounts[k] for k in AUDITED_TOTALS},
-                    "tenders": [[t.method, t.amount] for t in tenders],
+                    "tenders": [[t.method, t.amount, t.tendered, t.change] for t in tenders],
                 },
             )
             return row.id

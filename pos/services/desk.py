@@ -203,13 +203,10 @@ class CashierDesk:
         failure: PosError | None = None
         with self.db.transaction() as s:
             try:
-                row = authenticate(s, cashier_no, pin, self.clock())
-                if row.fixmedins_code != window.station.fixmedins_code:
-                    raise PosError(
-                        "AUTH_WRONG_INSTITUTION",
-                        "该工号不属于本机构，不能在此窗口登录",
-                        "This cashier does not work at this institution",
-                    )
+                # A correct PIN at another institution's window answers like a wrong one.
+                row = authenticate(
+                    s, cashier_no, pin, self.clock(), fixmedins_code=window.station.fixmedins_code
+                )
             except PosError as exc:
                 failure = exc  # keep the failure count: commit, then raise
                 window.counter.cashier = None

@@ -7,8 +7,9 @@ import functools
 from collections.abc import Callable
 from typing import ParamSpec, TypeVar
 
-from sqlalchemy.exc import OperationalError, SQLAlchemyError
+from sqlalchemy.exc import SQLAlchemyError
 
+from pos.database import storage_error
 from pos.errors import PosError
 from pos.services.link import ResponseUnknown
 
@@ -29,17 +30,8 @@ def guarded(fn: Callable[P, R]) -> Callable[P, R]:
                 "医保中心无响应，请重试",
                 "No answer from the insurance center; try again",
             ) from exc
-        except OperationalError as exc:
-            raise PosError(
-                "STORE_BUSY",
-                "数据库忙或不可用，请稍后重试（未保存任何内容）",
-                "The database is busy or unavailable; nothing was saved, try again",
-            ) from exc
         except (SQLAlchemyError, PermissionError) as exc:
-            raise PosError(
-                "STORE_ERROR",
-                f"数据保存失败（{type(exc).__name__}），未保存任何内容",
-                f"Could not save ({type(exc).__name__}); nothing was saved",
-            ) from exc
+            # Read-only and full are named as such: retrying will not help there.
+            raise storage_error(exc) from exc
 
     return wrapper

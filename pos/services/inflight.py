@@ -18,6 +18,31 @@ from pos.store import queries
 from pos.store.models import CenterCall, Visit
 
 
+def not_recorded(infno: str, msgid: str, cause: PosError, reversed_: bool) -> PosError:
+    """The center did it, our books could not record it: say exactly that, and what now.
+
+    Reversed: nothing stands anywhere, the cashier may do it again. Not reversed: it stands at the
+    center only; the call stays open, so the bill cannot be settled (or refunded) a second time
+    until a 冲正 (F12 / the in-flight list) goes through.
+    """
+    what_zh, what_en = ("结算", "settlement") if infno == "2207" else ("退费", "refund")
+    if reversed_:
+        return PosError(
+            "STORE_NOT_RECORDED_REVERSED",
+            f"{what_zh}已在医保中心完成，但本地未能记账（{cause.message_zh}）；已冲正，可重新办理",
+            f"The {what_en} went through at the center but could not be recorded here "
+            f"({cause.message_en}); it was reversed, you may do it again",
+        )
+    return PosError(
+        "STORE_NOT_RECORDED",
+        f"{what_zh}已在医保中心完成，但本地未能记账（{cause.message_zh}），冲正也未成功："
+        f"请勿重新办理，待数据库恢复后按 F12 冲正（报文 {msgid}）",
+        f"The {what_en} stands at the center but is not on our books ({cause.message_en}) and "
+        f"the 冲正 did not go through: do not do it again; once the database is back, reverse it "
+        f"with F12 (msgid {msgid})",
+    )
+
+
 class AlreadyDone(Exception):
     """The batch already has the settlement (or refund) this message would make."""
 
@@ -77,15 +102,20 @@ class InFlight:
                 s, f"call.{status}", msgid, {"infno": call.infno, "chrg_bchno": call.chrg_bchno}
             )
 
-    def reverse(self, msgid: str, infno: str, psn_no: str, opter: str) -> None:
-        """2601 by msgid; on failure the call stays open and shows up in pending_reversals()."""
+    def reverse(self, msgid: str, infno: str, psn_no: str, opter: str) -> bool:
+        """2601 by msgid; True when the center reversed it and our record says so. On any failure
+        the call stays open (`sent`): it blocks the batch and shows in pending_reversals()."""
         try:
             self.window.link.call(
                 "2601", {"psn_no": psn_no, "omsgid": msgid, "oinfno": infno}, opter=opter
             )
         except (PosError, ResponseUnknown):
-            return
-        self.close_call(msgid, "reversed")
+            return False
+        try:
+            self.close_call(msgid, "reversed")
+        except Exception:
+            return False  # reversed at the center; reversing it again is harmless
+        return True
 
     def pending_reversals(self) -> list[LostCall]:
         """Messages whose outcome is unknown at this institution: each needs a 冲正."""

@@ -10,9 +10,10 @@ import json
 from collections.abc import Sequence
 from decimal import Decimal
 
+from pos.database import storage_error
 from pos.errors import PosError
 from pos.services.bill import Bill
-from pos.services.inflight import AlreadyDone, InFlight
+from pos.services.inflight import AlreadyDone, InFlight, not_recorded
 from pos.services.link import ResponseUnknown
 from pos.services.rows import settlement_view
 from pos.services.views import RefundOutcome
@@ -93,7 +94,12 @@ class Refunds:
             self.inflight.close_call(msgid, "refused")
             raise
         setlinfo = out.get("setlinfo") or {}
-        refund_id = self._record(orig.id, msgid, setlinfo, setlinfo_amounts(setlinfo), keep)
+        try:
+            refund_id = self._record(orig.id, msgid, setlinfo, setlinfo_amounts(setlinfo), keep)
+        except Exception as exc:
+            cause = exc if isinstance(exc, PosError) else storage_error(exc)
+            reversed_ = self.inflight.reverse(msgid, "2208", orig.psn_no, cashier.cashier_no)
+            raise not_recorded("2208", msgid, cause, reversed_) from exc
         with window.db.reading() as s:
             refund_view = settlement_view(s, s.get(Settlement, refund_id))
             orig_view = settlement_view(s, s.get(Settlement, orig.id))

@@ -6,7 +6,10 @@
 - receipt numbers are gap-free per institution × series × year, and match their counters
 - day closes add up to the settlements they took
 - no 2207/2208 is left with an unknown outcome (needs 冲正)
-- the audit chain is intact
+- every settlement and 冲红 has its audit entry, and its money (amounts, receipt, each tender's
+  method, amount, tendered and change) is what that entry recorded; a 冲红's tenders are the
+  exact negation of the original's
+- the audit chain is intact (keyed: pos.audit)
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from pos import audit
 from pos.store.identities import identity_problems
 from pos.store.models import (
     SETTLEMENT_MONEY,
+    AuditEntry,
     CenterCall,
     ChargeBatch,
     Counter,
@@ -45,6 +49,7 @@ def check_hospital(session: Session) -> list[str]:
     problems += _receipts(session, settlements)
     problems += _day_closes(session, settlements)
     problems += _open_calls(session)
+    problems += _against_audit(session, settlements)
     problems += audit.verify(session)
     return problems
 
@@ -205,3 +210,71 @@ def _open_calls(session: Session) -> list[str]:
             select(CenterCall).where(CenterCall.status == "sent").order_by(CenterCall.sent_at)
         )
     ]
+
+
+_AUDITED = ("medfee_sumamt", "fund_pay_sumamt", "acct_pay", "acct_mulaid_pay", "psn_cash_pay")
+
+
+def _against_audit(session: Session, rows: list[Settlement]) -> list[str]:
+    """Money rows against the (keyed, so unforgeable) audit entries that recorded them: a tender
+    changed from cash to WeChat, or its tendered/change rewritten, no longer passes."""
+    out = []
+    entries: dict[tuple[str, str], dict] = {}
+    for e in session.scalars(
+        select(AuditEntry)
+        .where(AuditEntry.action.in_(("settle", "refund")))
+        .order_by(AuditEntry.seq)
+    ):
+        try:
+            entries[(e.action, e.subject)] = json.loads(e.payload)
+        except ValueError:
+            out.append(f"audit entry {e.seq}: payload is not JSON")
+    tenders: dict[int, list[Tender]] = defaultdict(list)
+    for t in session.scalars(select(Tender).order_by(Tender.settlement_id, Tender.seq)):
+        tenders[t.settlement_id].append(t)
+    by_id = {r.id: r for r in rows}
+    for row in rows:
+        name = f"settlement {row.setl_id} ({row.receipt_no})"
+        entry = entries.get((row.kind, row.setl_id))
+        if entry is None:
+            out.append(f"{name}: no audit entry records this {row.kind}")
+            continue
+        if entry.get("receipt_no") != row.receipt_no:
+            out.append(
+                f"{name}: receipt {row.receipt_no}, the audit entry says {entry.get('receipt_no')}"
+            )
+        for field in _AUDITED if row.kind == "settle" else ("psn_cash_pay",):
+            if field in entry and _dec(entry[field]) != getattr(row, field):
+                out.append(
+                    f"{name}: {field} {getattr(row, field)}, the audit entry says {entry[field]}"
+                )
+        mine = tenders.get(row.id, [])
+        if row.kind == "settle":
+            recorded = entry.get("tenders") or []
+            if len(recorded) != len(mine):
+                out.append(f"{name}: {len(mine)} tenders, the audit entry records {len(recorded)}")
+            for t, rec in zip(mine, recorded, strict=False):
+                want = [t.method, t.amount, t.tendered, t.change][: len(rec)]
+                got = [rec[0], *(_dec(v) for v in rec[1:])]
+                if got != want:
+                    out.append(
+                        f"{name}: tender {t.seq} is {t.method} {t.amount} (tendered {t.tendered}, "
+                        f"change {t.change}), the audit entry records {' '.join(map(str, rec))}"
+                    )
+        else:
+            orig = by_id.get(row.reverses_id)
+            if orig is not None and entry.get("reverses") != orig.setl_id:
+                out.append(f"{name}: the audit entry says it reverses {entry.get('reverses')}")
+            theirs = tenders.get(orig.id, []) if orig is not None else []
+            want = [(t.seq, t.method, -t.amount, -t.amount, ZERO) for t in theirs]
+            have = [(t.seq, t.method, t.amount, t.tendered, t.change) for t in mine]
+            if orig is not None and have != want:
+                out.append(f"{name}: its tenders are not the negation of {orig.setl_id}'s")
+    return out
+
+
+def _dec(value: object) -> Decimal | None:
+    try:
+        return Decimal(str(value))
+    except ArithmeticError:
+        return None

@@ -421,7 +421,7 @@ class CenterCall(HospitalBase):
 
 
 class AuditEntry(AppendOnly, HospitalBase):
-    """hash = sha256(prev_hash + canonical JSON of the entry) — see pos.audit."""
+    """hash = HMAC-SHA256(audit key, prev_hash + canonical JSON of the entry) — see pos.audit."""
 
     __tablename__ = "hosp_audit_log"
 
@@ -443,3 +443,5 @@ class AuditHead(HospitalBase):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     seq: Mapped[int] = mapped_column(Integer)
     hash: Mapped[str] = mapped_column(String(64))
+    # HMAC of (seq, hash) under the audit key (pos.audit): the tip cannot be rewound without it.
+    mac: Mapped[str | None] = mapped_column(String(64), default=None)

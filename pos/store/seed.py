@@ -13,7 +13,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from pos.audit import GENESIS
+from pos.audit import GENESIS, head_mac, safe_actor
 from pos.auth import SCRYPT_N, hash_pin
 from pos.store.models import (
     AuditHead,
@@ -137,6 +137,9 @@ def seed_hospital(
             raise SeedError(f"{where}: unknown institution {c['fixmedins_code']}")
         if c["role"] not in ("cashier", "supervisor"):
             raise SeedError(f"{where}: role must be cashier or supervisor")
+        if safe_actor(str(c["cashier_no"])) != c["cashier_no"]:
+            # The audit log never stores a PIN-shaped actor, so no cashier number may look like one.
+            raise SeedError(f"{where}: a cashier number is 1-10 letters or digits, not 6+ digits")
         session.add(
             Cashier(
                 cashier_no=c["cashier_no"],
@@ -222,6 +225,6 @@ def seed_hospital(
     session.add_all(line_rows)
     # The audit chain's tip exists from the start, so concurrent first entries lock it, not race.
     if session.get(AuditHead, 1) is None:
-        session.add(AuditHead(id=1, seq=0, hash=GENESIS))
+        session.add(AuditHead(id=1, seq=0, hash=GENESIS, mac=head_mac(0, GENESIS)))
     session.flush()
     return counts

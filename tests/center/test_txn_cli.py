@@ -32,9 +32,10 @@ def test_run_lines_answers_every_line(engine, clock, people):
     out = io.StringIO()
     run_lines(Center(engine, clock=clock), io.StringIO("\n".join(lines) + "\n"), out)
     answers = [json.loads(line) for line in out.getvalue().splitlines()]
-    assert [a["infcode"] for a in answers] == [0, -1, -1, -1]
+    assert [a["infcode"] for a in answers] == [0, -1, -1, -1, -1]  # a blank line is answered too
     assert answers[0]["output"]["baseinfo"]["psn_no"] == aili.psn_no
-    assert "line 3" in answers[1]["err_msg"] and "9999" in answers[2]["err_msg"]
+    assert "line 2: blank" in answers[1]["err_msg"]
+    assert "line 3" in answers[2]["err_msg"] and "9999" in answers[3]["err_msg"]
 
 
 def test_pos_txn_subprocess_with_lost_response(engine, db_url, people):

@@ -80,14 +80,24 @@ def checkout(desk: CashierDesk, scan: str, med_type: str = "11", givers: str = "
 def problems(database: Database) -> list[str]:
     from engine.center import check_center
     from pos.store.check import check_hospital
+    from pos.store.seed import FIXTURES
 
     with database.reading() as s:
-        return check_center(s) + check_hospital(s)
+        return check_center(s, FIXTURES) + check_hospital(s)
 
 
 def drop_append_only_guards(database: Database) -> None:
     """What an intruder with DDL rights could do: remove the triggers, to tamper with raw SQL."""
-    tables = ("hosp_tenders", "hosp_audit_log", "hosp_settlements")
+    tables = (
+        "hosp_tenders",
+        "hosp_audit_log",
+        "hosp_settlements",
+        "center_settlements",
+        "center_account_journal",
+        "center_messages",
+        "center_notices",
+        "center_fee_details",
+    )
     with database.engine.begin() as conn:
         for table in tables:
             if conn.dialect.name == "postgresql":

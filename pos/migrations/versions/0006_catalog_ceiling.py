@@ -1,7 +1,7 @@
 """the hospital's price list shows the insurance ceiling price (医保限价)
 
-Revision ID: 0007
-Revises: 0003
+Revision ID: 0006
+Revises: 0004
 Create Date: 2026-11-25
 """
 
@@ -12,8 +12,8 @@ from alembic import op
 
 import pos.store.types
 
-revision = "0007"
-down_revision = "0003"
+revision = "0006"
+down_revision = "0004"
 branch_labels = None
 depends_on = None
 
