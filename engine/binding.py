@@ -198,7 +198,7 @@ def bind_reasons(
         out.append(D.PLEDGE_MISSING)
     if duplicate:
         out.append(D.DUPLICATE_BINDING)
-    if quota > spendable:
+    if giver.has_personal_account and quota > spendable:  # no account: GIVER_NO_ACCOUNT says it
         out.append(D.QUOTA_EXCEEDS_BALANCE)
     return out
 

@@ -82,6 +82,9 @@ HANDLERS: dict[str, tuple[Handler, bool]] = {
     "J401": (handle_J401, False),  # 余额变动提醒查询
     "J901": (handle_J901, True),  # 参保状态变更（培训模拟）
 }
+# Desk messages are not idempotent by keys of their own (a second J101 is a duplicate binding, a
+# second J201 a second premium): their msgid is looked up before they run, not only on a clash.
+LOOKUP_FIRST = frozenset(k for k in HANDLERS if k.startswith("J"))
 RETRIES = 5  # lock timeouts, deadlocks and racing inserts are retried from the start
 
 
@@ -209,7 +212,7 @@ class Center:
             now = self.clock()
             ctx = Ctx(session, now, env, self, replay)
             digest = _fingerprint(raw) if writes and env.msgid else None
-            if writes and env.msgid and replay:
+            if writes and env.msgid and (replay or env.infno in LOOKUP_FIRST):
                 prior = session.get(CenterMessage, env.msgid)
                 if prior is not None:
                     if prior.infno != env.infno:
