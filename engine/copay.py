@@ -25,6 +25,8 @@ class BindingStatus(CodeEnum):
     ACTIVE = "active", "已生效", "active"
     UNBOUND = "unbound", "已解绑", "unbound"
     REJECTED = "rejected", "审核未通过", "rejected"
+    # Ended by itself: either side's enrolment stopped being normal (the reason is on the binding).
+    ENDED = "ended", "已终止", "ended"
 
 
 class CopayReason(CodeEnum):
@@ -84,6 +86,11 @@ class CopayReason(CodeEnum):
         "BINDING_UNBOUND",
         "共济关系已解绑。",
         "The binding has been unbound.",
+    )
+    BINDING_ENDED = (
+        "BINDING_ENDED",
+        "共济关系已因参保状态变更而终止。",
+        "The binding ended when an enrolment changed.",
     )
     BINDING_NOT_YET_VALID = (
         "BINDING_NOT_YET_VALID",
@@ -301,6 +308,7 @@ def _reasons(
         (R.BINDING_PENDING, binding.status is BindingStatus.PENDING),
         (R.BINDING_REJECTED, binding.status is BindingStatus.REJECTED),
         (R.BINDING_UNBOUND, binding.status is BindingStatus.UNBOUND),
+        (R.BINDING_ENDED, binding.status is BindingStatus.ENDED),
         (R.BINDING_NOT_YET_VALID, visit.today < binding.valid_from),
         (R.BINDING_EXPIRED, binding.valid_to is not None and visit.today > binding.valid_to),
         (R.RELATIONSHIP_NOT_ALLOWED, binding.relationship not in scope.relationships),

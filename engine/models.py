@@ -145,6 +145,12 @@ class MulaidSource(Strict):
     available: Amount
 
 
+class CrossRegion(Strict):
+    """异地就医: the patient is treated outside the policy's region; `filing`: 异地就医备案 on file."""
+
+    filing: bool = Field(strict=True)
+
+
 class SettleRequest(Strict):
     policy: str | None = None
     params: SettleParams | None = None
@@ -156,9 +162,13 @@ class SettleRequest(Strict):
     items: list[FeeItem] = Field(min_length=1, max_length=500)
     acct: AcctState = AcctState()
     mulaid: list[MulaidSource] = Field(default_factory=list, max_length=10)
+    # Optional, with `policy`: the region's rules for care away from home apply (engine.policy).
+    cross_region: CrossRegion | None = None
 
     @model_validator(mode="after")
     def _policy_or_params(self) -> SettleRequest:
+        if self.cross_region is not None and self.policy is None:
+            raise ValueError("'cross_region' needs 'policy' (its rules are the region's)")
         if self.params is None:
             if self.policy is None:
                 raise ValueError("give either 'policy' or 'params'")

@@ -55,6 +55,38 @@ class CopayScope(BaseModel):
     med_types: list[MedType] = Field(default_factory=lambda: list(MedType))
 
 
+class CrossRegionRule(BaseModel):
+    """异地就医: care outside the insured prefecture (the first four digits of the admdvs)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    # With a valid 异地就医备案 the visit settles directly under the insured region's policy.
+    # Without one: "settle" (settles all the same; co-pay still needs the filing, see [copay]) or
+    # "refuse" (no direct settlement: register a filing first, or pay in full and claim at home).
+    unfiled: Literal["settle", "refuse"] = "settle"
+
+
+class PremiumTable(BaseModel):
+    """城乡居民医保 individual premium per year (元), paid by a giver for a relative (代缴)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    label: str = Field(min_length=1)  # 示例参数（培训用，非官方）: say the numbers are illustrative
+    resident: dict[str, Amount] = Field(min_length=1)  # "2026" = 400
+
+    @model_validator(mode="after")
+    def _years(self) -> PremiumTable:
+        for year, amount in self.resident.items():
+            if not (len(year) == 4 and year.isascii() and year.isdigit()):
+                raise ValueError(f"resident: {year!r} is not a four-digit year")
+            if amount <= 0:
+                raise ValueError(f"resident.{year}: the premium must be positive")
+        return self
+
+    def resident_for(self, year: int) -> Decimal | None:
+        return self.resident.get(str(year))
+
+
 # TOML has no null, so "no cap" is spelled "none"; the key stays required so it is never forgotten.
 Cap = Annotated[Amount | None, BeforeValidator(lambda v: None if v == "none" else v)]
 InsutypeKey = Literal["310", "390"]  # the two base insurances the engine settles
@@ -118,6 +150,8 @@ class Policy(_Strict):
     acct_pays_ownpay: bool
     default_selfpay_prop: Ratio  # 乙类 先行自付 when an item does not say
     copay: CopayScope
+    cross_region: CrossRegionRule = CrossRegionRule()
+    premium: PremiumTable | None = None  # without it, 代缴 of resident premiums is refused
     insutype: dict[InsutypeKey, InsutypeRule] = Field(min_length=1)
 
     _source: str = PrivateAttr(default="")

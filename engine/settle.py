@@ -324,6 +324,18 @@ def resolve_params(req: SettleRequest, policy_dir=None) -> SettleParams:
     from engine.policy import load_policy  # local: `settle` works without the policy files
 
     policy = load_policy(req.policy, policy_dir)
+    if req.cross_region is not None and not req.cross_region.filing:
+        # 异地就医 without a 备案: the region may refuse direct settlement; co-pay needs a filing.
+        if policy.cross_region.unfiled == "refuse":
+            raise ValueError(
+                f"cross_region.filing: {policy.region_name}异地就医未备案不能直接结算 / "
+                f"{policy.id}: care away from home without a filing is not settled directly"
+            )
+        if policy.copay.cross_region_requires_filing and any(m.available > 0 for m in req.mulaid):
+            raise ValueError(
+                "mulaid: 异地就医未备案，不能使用共济账户 / "
+                "no co-pay for care away from home without a filing (异地就医备案)"
+            )
     return policy.resolve(req.insutype, req.psn_type, req.med_type, req.hosp_lv)
 
 

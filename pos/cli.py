@@ -17,6 +17,7 @@ COMMANDS = (
     "txn",
     "db",
     "audit",
+    "desk",
 )  # modules under pos.commands, each with register(sub)
 
 

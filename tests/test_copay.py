@@ -95,6 +95,7 @@ MUTATIONS = {
     R.BINDING_PENDING: {"binding": replace(BINDING, status="pending")},
     R.BINDING_REJECTED: {"binding": replace(BINDING, status="rejected")},
     R.BINDING_UNBOUND: {"binding": replace(BINDING, status="unbound")},
+    R.BINDING_ENDED: {"binding": replace(BINDING, status="ended")},
     R.BINDING_NOT_YET_VALID: {"visit": replace(VISIT, today=date(2024, 12, 31))},
     R.BINDING_EXPIRED: {"visit": replace(VISIT, today=date(2026, 1, 1))},
     R.RELATIONSHIP_NOT_ALLOWED: {"binding": replace(BINDING, relationship=Relationship.SIBLING)},
@@ -254,7 +255,7 @@ def test_missing_giver_state_is_a_caller_error():
 def test_zh_and_en_catalogs_have_the_same_members_and_text():
     zh = {r.value: r.label("zh") for r in CopayReason}
     en = {r.value: r.label("en") for r in CopayReason}
-    assert zh.keys() == en.keys() and len(zh) == 19
+    assert zh.keys() == en.keys() and len(zh) == 20
     assert all(t.strip() for t in [*zh.values(), *en.values()])
     assert len(set(zh.values())) == len(zh) and len(set(en.values())) == len(en)
 
@@ -267,7 +268,7 @@ money = st.decimals(min_value=0, max_value=10_000, places=2, allow_nan=False, al
     quota=money,
     used=money,
     frozen=st.booleans(),
-    status=st.sampled_from(["pending", "active", "unbound", "rejected"]),
+    status=st.sampled_from(["pending", "active", "unbound", "rejected", "ended"]),
     today=st.dates(min_value=date(2024, 1, 1), max_value=date(2027, 1, 1)),
     relationship=st.sampled_from(list(Relationship)),
     designated=st.booleans(),

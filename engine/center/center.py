@@ -31,6 +31,20 @@ from engine.center.context import CenterError, Ctx, Envelope, error_detail
 from engine.center.ids import IdSource, SequenceIds, fingerprint
 from engine.center.models import CenterMessage
 from engine.center.registry import Cache, Registry
+from engine.center.txn_desk import (
+    handle_J101,
+    handle_J102,
+    handle_J103,
+    handle_J104,
+    handle_J105,
+    handle_J106,
+    handle_J201,
+    handle_J301,
+    handle_J302,
+    handle_J303,
+    handle_J401,
+    handle_J901,
+)
 from engine.center.txn_person import handle_1101
 from engine.center.txn_query import handle_3201, handle_3202, handle_5203
 from engine.center.txn_reverse import handle_2208, handle_2601
@@ -55,7 +69,23 @@ HANDLERS: dict[str, tuple[Handler, bool]] = {
     "3201": (handle_3201, False),
     "3202": (handle_3202, False),
     "5203": (handle_5203, False),
+    # Simulator extensions (no platform infno starts with a letter): the co-pay desk.
+    "J101": (handle_J101, True),  # 共济绑定申请
+    "J102": (handle_J102, True),  # 共济绑定审核通过
+    "J103": (handle_J103, True),  # 共济绑定审核不通过
+    "J104": (handle_J104, True),  # 共济额度/扣款顺序变更
+    "J105": (handle_J105, True),  # 解除共济绑定
+    "J106": (handle_J106, False),  # 共济关系查询
+    "J201": (handle_J201, True),  # 代缴城乡居民医保费
+    "J301": (handle_J301, True),  # 异地就医备案登记
+    "J302": (handle_J302, True),  # 异地就医备案撤销
+    "J303": (handle_J303, False),  # 异地就医备案查询
+    "J401": (handle_J401, False),  # 余额变动提醒查询
+    "J901": (handle_J901, True),  # 参保状态变更（培训模拟）
 }
+# Desk messages are not idempotent by keys of their own (a second J101 is a duplicate binding, a
+# second J201 a second premium): their msgid is looked up before they run, not only on a clash.
+LOOKUP_FIRST = frozenset(k for k in HANDLERS if k.startswith("J"))
 RETRIES = 5  # lock timeouts, deadlocks and racing inserts are retried from the start
 
 
@@ -219,7 +249,7 @@ class Center:
             if env.fixmedins_code:
                 ctx.institution()  # an unknown institution is refused before anything is read
             digest = fingerprint(raw) if writes and env.msgid else None
-            if writes and env.msgid and replay:
+            if writes and env.msgid and (replay or env.infno in LOOKUP_FIRST):
                 prior = session.get(CenterMessage, env.msgid)
                 if prior is not None:
                     if prior.infno != env.infno:

@@ -1,12 +1,12 @@
 """`check_center(session) -> list[str]`: every inconsistency in the center's books, named.
 
 The cached columns are proved against the append-only rows they cache: account balances against
-the journal, quota_used against the co-pay debits, the ytd accumulators against the settlements.
-Each settlement must be whole: its identities hold and its journal rows pay exactly its
-account share. Every journal row is an account's one opening (its first row) or belongs to a
-settlement; given the fixtures it was seeded from, each opening balance and opening quota_used
-must be what the fixtures say, so a forged credit with a matching balance raise is named.
-An empty list means the books balance.
+the journal, quota_used against the co-pay and 代缴 debits, the ytd accumulators against the
+settlements. Each settlement must be whole: its identities hold and its journal rows pay exactly
+its account share; each 代缴 premium is paid by exactly its journal debit. Every journal row is an
+account's one opening (its first row) or belongs to a settlement or a premium; given the fixtures
+it was seeded from, each opening balance and opening quota_used must be what the fixtures say, so
+a forged credit with a matching balance raise is named. An empty list means the books balance.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from engine.center.models import (
     CenterBinding,
     CenterJournal,
     CenterNotice,
+    CenterPremium,
     CenterSettlement,
     CenterYtd,
 )
@@ -53,6 +54,7 @@ def check_center(session: Session, fixtures_dir: Path | None = None) -> list[str
     problems += _bindings(session)
     problems += _ytd(session)
     problems += _settlements(session)
+    problems += _premiums(session)
     return problems
 
 
@@ -190,7 +192,7 @@ def _settlements(session: Session) -> list[str]:
     paid = defaultdict(lambda: [ZERO, ZERO])  # setl_id -> [own, mulaid] as moved in the journal
     for setl_id, kind, amount in session.execute(
         select(J.setl_id, J.kind, func.sum(J.amount))
-        .where(J.setl_id.is_not(None))
+        .where(J.setl_id.is_not(None), J.kind != "premium")
         .group_by(J.setl_id, J.kind)
     ):
         paid[setl_id][0 if kind == "own" else 1] += Decimal(amount)
@@ -227,4 +229,31 @@ def _settlements(session: Session) -> list[str]:
             out.append(f"settlement {setl_id}: undone more than once")
     for setl_id in paid:
         out.append(f"journal: money moved for {setl_id}, which has no settlement record")
+    return out
+
+
+def _premiums(session: Session) -> list[str]:
+    """Each 代缴 premium is paid by exactly one journal debit of its amount, through its binding."""
+    out = []
+    J = CenterJournal
+    moved = {
+        setl_id: (Decimal(total), binding_id)
+        for setl_id, binding_id, total in session.execute(
+            select(J.setl_id, func.min(J.binding_id), func.sum(J.amount))
+            .where(J.kind == "premium")
+            .group_by(J.setl_id)
+        )
+    }
+    for p in session.execute(select(CenterPremium)).scalars():
+        total, binding_id = moved.pop(p.premium_id, (ZERO, None))
+        if -total != p.amount:
+            out.append(
+                f"premium {p.premium_id}: the journal moved {-total}, the record says {p.amount}"
+            )
+        if binding_id is not None and binding_id != p.binding_id:
+            out.append(
+                f"premium {p.premium_id}: paid through {binding_id}, recorded {p.binding_id}"
+            )
+    for premium_id in moved:
+        out.append(f"journal: premium money moved for {premium_id}, which has no premium record")
     return out

@@ -64,7 +64,10 @@ def has_filing(ctx: Ctx, psn_no: str, home_admdvs: str, inst_admdvs: str, today:
         return False  # care at home: no filing needed, none looked up
     rows = ctx.session.execute(select(CenterFiling).where(CenterFiling.psn_no == psn_no)).scalars()
     return any(
-        f.to_admdvs[:4] == inst_admdvs[:4] and f.valid_from <= today <= f.valid_to for f in rows
+        f.cancelled_at is None
+        and f.to_admdvs[:4] == inst_admdvs[:4]
+        and f.valid_from <= today <= f.valid_to
+        for f in rows
     )
 
 
@@ -82,6 +85,12 @@ def ring_fenced(ctx: Ctx, giver_psn_no: str) -> Decimal:
         if b.valid_from <= today and (b.valid_to is None or today <= b.valid_to):
             total += max(ZERO, b.quota - b.quota_used)
     return total
+
+
+def giver_state(ctx: Ctx, psn_no: str, acct: CenterAccount | None) -> GiverState:
+    """One person judged as a giver (the co-pay desk's bind, approve and 代缴)."""
+    rows = list(ctx.session.execute(queries.enrolments_of(), {"psn_nos": [psn_no]}).scalars())
+    return _giver_state(ctx, psn_no, rows, acct)
 
 
 def _giver_states(

@@ -21,7 +21,9 @@ from sqlalchemy.schema import CreateSequence
 from engine.center.models import CenterBase, CenterCounter
 
 SEQUENCES = {
-    name: Sequence(f"center_seq_{name}", metadata=CenterBase.metadata) for name in ("mdtrt", "setl")
+    name: Sequence(f"center_seq_{name}", metadata=CenterBase.metadata)
+    # binding / premium: the desk's extension transactions (J101 bind, J201 代缴)
+    for name in ("mdtrt", "setl", "binding", "premium")
 }
 
 

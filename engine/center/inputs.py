@@ -11,9 +11,16 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    field_validator,
+    model_validator,
+)
 
-from engine.codes import Insutype, MdtrtCertType, MedType
+from engine.codes import Insutype, MdtrtCertType, MedType, Relationship
 from engine.models import null_is_absent, parse_amount, parse_price, parse_quantity
 from engine.money import MAX_TOTAL, to_decimal
 
@@ -195,4 +202,117 @@ class In5203(In):
     def _some_key(self) -> In5203:
         if not self.mdtrt_id and not self.setl_id:
             raise ValueError("give mdtrt_id or setl_id")
+        return self
+
+
+# ------------------------------------------------------------------ the co-pay desk (J…, simulator)
+
+
+def _positive_quota(value: Decimal) -> Decimal:
+    if value <= 0:
+        raise ValueError("共济额度必须大于零 / must be positive")
+    return value
+
+
+PsnNo = Annotated[str, Field(min_length=1, max_length=30)]
+BindingId = Annotated[str, Field(min_length=1, max_length=20)]
+Admdvs = Annotated[str, Field(pattern=r"^[0-9]{6}$")]
+
+
+class InJ101(In):
+    giver_psn_no: PsnNo
+    beneficiary_psn_no: PsnNo
+    relationship: Relationship
+    # Missing proof or pledge is a refusal with its reason (PROOF_MISSING), not a malformed message.
+    proof_type: Literal["户口本", "出生证明", "结婚证"] | None = None
+    proof_no: str | None = Field(default=None, max_length=40)
+    pledge_signed: bool = Field(default=False, strict=True)
+    quota: Amount
+    valid_to: date | None = None  # None: until unbound
+    channel: Literal["counter", "online"]
+    order: int | None = Field(default=None, ge=1, le=99, strict=True)
+
+    _quota = field_validator("quota")(lambda v: _positive_quota(v))
+
+
+class InBindingId(In):
+    binding_id: BindingId
+
+
+class InJ103(InBindingId):
+    reason: str = Field(min_length=1, max_length=150)
+
+
+class InJ104(InBindingId):
+    quota: Amount | None = None
+    order: int | None = Field(default=None, ge=1, le=99, strict=True)
+
+    @model_validator(mode="after")
+    def _something(self) -> InJ104:
+        if self.quota is None and self.order is None:
+            raise ValueError("give quota and/or order")
+        return self
+
+    _quota = field_validator("quota")(lambda v: None if v is None else _positive_quota(v))
+
+
+class InJ105(InBindingId):
+    reason: str | None = Field(default=None, max_length=150)
+
+
+class InJ106(In):
+    giver_psn_no: PsnNo | None = None
+    beneficiary_psn_no: PsnNo | None = None
+
+    @model_validator(mode="after")
+    def _one(self) -> InJ106:
+        if bool(self.giver_psn_no) == bool(self.beneficiary_psn_no):
+            raise ValueError("give giver_psn_no or beneficiary_psn_no (one of them)")
+        return self
+
+
+class InJ201(In):
+    giver_psn_no: PsnNo
+    beneficiary_psn_no: PsnNo
+    year: int = Field(ge=2000, le=2100, strict=True)
+
+
+class InJ301(In):
+    psn_no: PsnNo
+    to_admdvs: Admdvs
+    valid_from: date
+    valid_to: date
+
+    @model_validator(mode="after")
+    def _order(self) -> InJ301:
+        if self.valid_to < self.valid_from:
+            raise ValueError("valid_to is before valid_from")
+        return self
+
+
+class InJ302(In):
+    psn_no: PsnNo
+    filing_id: int = Field(ge=1, strict=True)
+
+
+class InJ303(In):
+    psn_no: PsnNo
+
+
+class InJ401(In):
+    giver_psn_no: PsnNo
+    limit: int = Field(default=100, ge=1, le=1000, strict=True)
+
+
+class InJ901(In):
+    psn_no: PsnNo
+    insutype: Insutype | None = None  # needed only when the person has several enrolments
+    psn_insu_stas: Literal["1", "2", "3"] | None = None
+    arrears: bool | None = Field(default=None, strict=True)
+    acct_frozen: bool | None = Field(default=None, strict=True)
+
+    @model_validator(mode="after")
+    def _something(self) -> InJ901:
+        if self.psn_insu_stas is None and self.arrears is None and self.acct_frozen is None:
+            raise ValueError("give psn_insu_stas, arrears and/or acct_frozen")
         return self

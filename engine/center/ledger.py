@@ -115,8 +115,12 @@ def move(
     kind: str,
     setl_id: str,
     binding: CenterBinding | None,
+    *,
+    notice: str | None = None,
 ) -> None:
-    """One journal row and the cached balance; a debit is negative and may never overdraw."""
+    """One journal row and the cached balance; a debit is negative and may never overdraw.
+    A move through a binding also moves its quota and tells the giver (`notice`: the text, when
+    it is not a settlement's)."""
     balance = acct.balance + amount
     if balance < 0:
         raise CenterError(f"个人账户 {acct.psn_no} 余额不足 / insufficient balance")
@@ -143,16 +147,21 @@ def move(
         if used > binding.quota or used < 0:
             raise CenterError(f"共济关系 {binding.binding_id} 额度不足 / co-pay quota exceeded")
         store(ctx, binding, quota_used=used)
-        _notice(ctx, binding, acct, amount, setl_id)
+        _notice(ctx, binding, acct, amount, setl_id, notice)
 
 
 def _notice(
-    ctx: Ctx, binding: CenterBinding, acct: CenterAccount, amount: Decimal, setl_id: str
+    ctx: Ctx,
+    binding: CenterBinding,
+    acct: CenterAccount,
+    amount: Decimal,
+    setl_id: str,
+    text: str | None = None,
 ) -> None:
     beneficiary = mask_name(ctx.name(binding.beneficiary_psn_no))
-    if amount < 0:
+    if text is None and amount < 0:
         text = f"【医保】您的职工医保个人账户为家庭共济成员{beneficiary}支付 {fmt(-amount)} 元，余额 {fmt(acct.balance)} 元。"
-    else:
+    elif text is None:
         text = f"【医保】家庭共济成员{beneficiary}的结算已撤销，退回您的个人账户 {fmt(amount)} 元，余额 {fmt(acct.balance)} 元。"
     insert_rows(
         ctx,

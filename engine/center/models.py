@@ -125,7 +125,8 @@ class CenterJournal(CenterBase):
     )
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     psn_no: Mapped[str] = mapped_column(ForeignKey("center_accounts.psn_no"))
-    # opening / own (patient's own account) / mulaid (a giver paying for a bound beneficiary)
+    # opening / own (patient's own account) / mulaid (a giver paying for a bound beneficiary) /
+    # premium (代缴 of a bound relative's resident premium: setl_id holds the premium_id)
     kind: Mapped[str] = mapped_column(String(10))
     amount: Mapped[Decimal] = mapped_column(Fen)  # signed: a debit is negative
     balance_after: Mapped[Decimal] = mapped_column(Fen)
@@ -135,7 +136,12 @@ class CenterJournal(CenterBase):
 
 
 class CenterBinding(CenterBase):
-    """家庭共济 binding. `quota_used` caches quota_used_opening + Σ mulaid debits (checked)."""
+    """家庭共济 binding. `quota_used` caches quota_used_opening + Σ co-pay and 代缴 debits (checked).
+
+    Its lifecycle (J101…J105, J901: pending → active / rejected → unbound / ended) updates
+    `status`, `quota`, `order`, `valid_from` and `status_reason` in place; every change is also
+    an append-only `CenterBindingEvent`.
+    """
 
     __tablename__ = "center_bindings"
     __table_args__ = (Index("ix_center_binding_ben", "beneficiary_psn_no"),)
@@ -154,6 +160,23 @@ class CenterBinding(CenterBase):
     pledge_signed: Mapped[bool] = mapped_column(Boolean)  # 承诺书
     order: Mapped[int] = mapped_column(Integer, default=1)
     note: Mapped[str | None] = mapped_column(String(200))
+    proof_no: Mapped[str | None] = mapped_column(String(40))  # the proof document's number
+    # Why it was rejected, unbound or ended (zh / en), for the desk and the giver.
+    status_reason: Mapped[str | None] = mapped_column(String(200))
+
+
+class CenterBindingEvent(CenterBase):
+    """Append-only history of a binding: submitted, approved, rejected, edited, unbound, ended."""
+
+    __tablename__ = "center_binding_events"
+    __table_args__ = (Index("ix_center_binding_event", "binding_id"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    binding_id: Mapped[str] = mapped_column(ForeignKey("center_bindings.binding_id"))
+    event: Mapped[str] = mapped_column(String(12))  # submit/approve/reject/edit/unbind/end
+    at: Mapped[datetime] = mapped_column(DateTime)
+    opter: Mapped[str | None] = mapped_column(String(30))
+    msgid: Mapped[str | None] = mapped_column(String(40))
+    detail: Mapped[dict] = mapped_column(JSON)  # e.g. {"quota": ["500.00", "800.00"]}, reasons
 
 
 class CenterFiling(CenterBase):
@@ -166,6 +189,30 @@ class CenterFiling(CenterBase):
     to_admdvs: Mapped[str] = mapped_column(String(6))
     valid_from: Mapped[date] = mapped_column(Date)
     valid_to: Mapped[date] = mapped_column(Date)
+    # J302 cancels a filing: it stays on file, no longer valid (filings are never deleted).
+    cancelled_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class CenterPremium(CenterBase):
+    """代缴: a giver paid a relative's 城乡居民 premium for a year through their binding (J201).
+
+    Append-only. Its journal row has kind "premium" and carries `premium_id` in `setl_id`.
+    One payment per person, insutype and year.
+    """
+
+    __tablename__ = "center_premiums"
+    __table_args__ = (UniqueConstraint("psn_no", "insutype", "year"),)
+    premium_id: Mapped[str] = mapped_column(String(30), primary_key=True)
+    psn_no: Mapped[str] = mapped_column(ForeignKey("center_persons.psn_no"))  # whose premium
+    insutype: Mapped[str] = mapped_column(String(3))
+    year: Mapped[int] = mapped_column(Integer)
+    admdvs: Mapped[str] = mapped_column(String(6))  # the insurer paid (the person's 参保地)
+    amount: Mapped[Decimal] = mapped_column(Fen)
+    payer_psn_no: Mapped[str] = mapped_column(ForeignKey("center_persons.psn_no"))
+    binding_id: Mapped[str] = mapped_column(String(20))
+    paid_at: Mapped[datetime] = mapped_column(DateTime)
+    msgid: Mapped[str | None] = mapped_column(String(40))
+    opter: Mapped[str | None] = mapped_column(String(30))
 
 
 class CenterYtd(CenterBase):
@@ -300,7 +347,8 @@ class CenterMessage(CenterBase):
 
 
 class CenterNotice(CenterBase):
-    """余额变动提醒 to a giver after each co-pay deduction or refund."""
+    """余额变动提醒 to a giver after each co-pay deduction, refund or 代缴 premium payment
+    (`setl_id` then holds the premium_id)."""
 
     __tablename__ = "center_notices"
     __table_args__ = (Index("ix_center_notice_giver", "giver_psn_no"),)

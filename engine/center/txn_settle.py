@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from engine.center import queries
 from engine.center.context import CenterError, Ctx
-from engine.center.eligibility import Option, choose_sources, options, ring_fenced
+from engine.center.eligibility import Option, choose_sources, has_filing, options, ring_fenced
 from engine.center.ids import fingerprint
 from engine.center.inputs import In2206, In2207
 from engine.center.ledger import (
@@ -86,6 +86,16 @@ def compute(ctx: Ctx, inp: In2206, *, lock: bool, visit: CenterVisit | None = No
         )
 
     policy = ctx.policy_for(patient.admdvs)
+    if (
+        inst.admdvs[:4] != patient.admdvs[:4]
+        and policy.cross_region.unfiled == "refuse"
+        and not has_filing(ctx, patient.psn_no, patient.admdvs, inst.admdvs, ctx.today)
+    ):
+        raise CenterError(
+            "psn_no: 异地就医未备案，参保地规定不能直接结算（请先办理异地就医备案）/ "
+            "care outside the insured region without a filing (异地就医备案): "
+            "the insured region does not settle it directly"
+        )
     try:
         params = policy.resolve(patient.insutype, patient.psn_type, inp.med_type, inst.level)
         scope = policy.dedc_scope(patient.insutype, inp.med_type)

@@ -93,6 +93,7 @@ _STATUS_BY_REASON = (
     ("BINDING_UNBOUND", "unbound"),
     ("BINDING_REJECTED", "rejected"),
     ("BINDING_PENDING", "pending"),
+    ("BINDING_ENDED", "ended"),
 )
 
 
@@ -115,7 +116,7 @@ class CopayOption:
 
     @property
     def status(self) -> str:
-        """BindingStatus code: active / pending / unbound / rejected."""
+        """BindingStatus code: active / pending / unbound / rejected / ended."""
         codes = {r.code for r in self.reasons}
         return next((status for code, status in _STATUS_BY_REASON if code in codes), "active")
 

@@ -116,9 +116,7 @@ def test_check_names_a_center_settlement_missing_from_our_books(db, desk, center
     assert e.value.code == "SETTLE_IN_FLIGHT"
 
 
-def test_a_failed_write_that_was_reversed_says_so_and_may_be_settled_again(
-    db, desk, monkeypatch
-):
+def test_a_failed_write_that_was_reversed_says_so_and_may_be_settled_again(db, desk, monkeypatch):
     from pos.errors import PosError
     from tests.hospital.helpers import AIZMAT, pay, problems
 

@@ -1,7 +1,7 @@
 """the hospital's price list shows the insurance ceiling price (医保限价)
 
 Revision ID: 0006
-Revises: 0004
+Revises: 0005
 Create Date: 2026-11-25
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 import pos.store.types
 
 revision = "0006"
-down_revision = "0004"
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 
