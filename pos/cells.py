@@ -114,7 +114,7 @@ def kv_lines(label: str, value: str, width: int, indent: int = 0) -> list[str]:
     if cell_len(last) + 1 + cell_len(value) <= width:
         lines[-1] = kv(last, value, width)
     else:
-        lines.append(rpad(value, width) if cell_len(value) <= width else value)
+        lines += [rpad(x, width) for x in wrap_cells(value, width)]
     return lines
 
 

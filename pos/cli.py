@@ -11,7 +11,13 @@ import argparse
 import importlib
 import sys
 
-COMMANDS = ("settle", "bench", "txn", "db")  # modules under pos.commands, each with register(sub)
+COMMANDS = (
+    "settle",
+    "bench",
+    "txn",
+    "db",
+    "receipt",
+)  # modules under pos.commands, each with register(sub)
 
 
 def _global_options(parser: argparse.ArgumentParser) -> None:
