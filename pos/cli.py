@@ -11,13 +11,8 @@ import argparse
 import importlib
 import sys
 
-COMMANDS = (
-    "settle",
-    "bench",
-    "txn",
-    "db",
-    "receipt",
-)  # modules under pos.commands, each with register(sub)
+# modules under pos.commands, each with register(sub)
+COMMANDS = ("settle", "bench", "txn", "db", "receipt")
 
 
 def _global_options(parser: argparse.ArgumentParser) -> None:
