@@ -359,23 +359,22 @@ def test_pdf_is_deterministic():
 def test_escpos_bytes_decode_back():
     from pos.printing.escpos import render_escpos
 
-    job = render_escpos(build_documents(DATA, "zh"), 32)
-    assert job.startswith(b"\x1b@\x1c&")  # ESC @, then FS & (Chinese mode)
-    assert "门诊收费票据".encode("gb18030") in job
-    assert "其中：个人账户共济支出".encode("gb18030") in job
-    assert "壹佰零伍圆整".encode("gb18030") in job
-    assert "门诊收费票据".encode() not in job
-    assert job.count(b"\x1d(k") >= 2 and b"1P0HPOS1|H65270100001|MZ202500000001|" in job  # GS ( k
-    assert job.count(b"\x1dV") == 2  # GS V: one cut per document
-    assert job.endswith(b"\x1bp\x00\x32\x32") or b"\x1bp" in job  # ESC p: the drawer (live cash)
+    docs = build_documents(DATA, "zh")
+    job = render_escpos(docs, 32)
+    assert job.startswith(b"\x1b@\x1c&")  # ESC @ (initialise), FS & (Chinese character mode)
+    for doc in docs:  # every laid-out line is there, in GB18030, as printed
+        for ln in layout(doc, 32):
+            if ln.style != "qr":
+                assert ln.text.encode("gb18030") + b"\n" in job, ln.text
     text = job.decode("gb18030", errors="replace")
-    printable = [x for x in re.split(r"[\x00-\x09\x0b-\x1f]", text) if x.strip()]
-    assert all(
-        cell_len(x.rstrip("\n")) <= 32
-        for chunk in printable
-        for x in chunk.split("\n")
-        if not x.startswith(("(k", "1P0", "HPOS1"))
-    )
+    assert "其中：个人账户共济支出" in text and "壹佰零伍圆整" in text and "艾*（父母）" in text
+    assert "门诊收费票据".encode() not in job  # not UTF-8
+    # GS ( k: the printer's own QR, model/size/level, then the data (fn 80) and print (fn 81).
+    payload = b"HPOS1|H65270100001|MZ202500000001|S652700202506160001|105.00|20250616103005"
+    assert b"\x1d(k" + (len(payload) + 3).to_bytes(2, "little") + b"1P0" + payload in job
+    assert b"\x1d(k\x03\x001Q0" in job
+    assert job.count(b"\x1dV") == 2  # GS V: one cut per document
+    assert job.endswith(b"\x1bp\x00\x32\x32")  # ESC p: the drawer, last, for live cash
 
 
 def test_escpos_no_drawer_for_reprints_or_cardless_cash():

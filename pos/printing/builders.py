@@ -327,6 +327,7 @@ def from_outcome(
     *,
     training: bool = False,
     fee_lines: tuple[LineView, ...] | None = None,
+    ipt_otp_no: str = "",
 ) -> ReceiptData:
     """The documents' data right after the desk settled (SettleOutcome) or refunded (RefundOutcome)
     — what the receipt preview and the first print use (reprints come from pos.printing.books)."""
@@ -354,6 +355,7 @@ def from_outcome(
             gend=patient.gend if patient.gend in ("1", "2") else "9",
             birth=birth,
             region_name=region_name(insurance.insuplc_admdvs) if insurance else "",
+            ipt_otp_no=ipt_otp_no,
         ),
         original_receipt_no=original,
         training=training,

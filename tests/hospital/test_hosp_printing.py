@@ -16,7 +16,7 @@ from engine.center import Center
 from pos import audit
 from pos.cli import main
 from pos.errors import PosError
-from pos.printing import build_documents, render_text
+from pos.printing import build_documents, from_outcome, render_text
 from pos.printing.books import REPRINT, list_receipts, load, reprint, reprint_count
 from pos.services import CashierDesk, MsgIds
 from tests.hospital.helpers import (
@@ -66,6 +66,20 @@ def test_stored_settlement_prints_the_same_split(db, desk, clock):
         assert detail["giver_name_masked"][0] + "*" in text
     assert "652701202011200263" not in render_text(receipt, 48)
     assert data.payer.region_name == "博尔塔拉蒙古自治州"
+
+
+def test_preview_after_settling_equals_the_books(db, desk):
+    """from_outcome (what the receipt preview calls) and the stored settlement print the same."""
+    _pre, out = checkout(desk, AYNUR)
+    visit = desk.visit_view(out.settlement.visit_id)
+    fresh = from_outcome(out, desk.station, desk.cashier, desk.patient, ipt_otp_no=visit.ipt_otp_no)
+    with db.reading() as s:
+        stored = load(s, out.settlement.receipt_no)
+    for width in (32, 48):
+        assert render_text(build_documents(fresh, "zh"), width) == render_text(
+            build_documents(stored, "zh"), width
+        )
+    assert fresh.opens_drawer  # a live cash payment
 
 
 def test_refund_prints_as_chonghong(db, desk, clock):
