@@ -1,21 +1,23 @@
-"""Personal data masked for screens, paper and logs (DESIGN.md §4): one rule each, used everywhere."""
+"""One masking rule for personal data on screen, on paper and in logs (DESIGN.md §4).
+
+    mask_name("艾孜买提·艾力") == "艾*"          # the first character, then one *
+    mask_certno("652701201406010152") == "6527**********0152"   # first 4 and last 4
+
+Names are cut to their first character whatever their length, so the number of stars says
+nothing about the name either. Masking an already masked value gives the same value back.
+"""
 
 from __future__ import annotations
 
 
 def mask_name(name: str) -> str:
-    """艾孜买提·艾力 -> 艾*: the first character and one star, so the length is not shown either.
-
-    A one-character name stays as it is; an already masked name is unchanged.
-    """
+    """艾买提 -> 艾*; an empty name stays empty."""
     name = (name or "").strip()
-    if len(name) <= 1 or name.endswith("*"):
-        return name
-    return name[0] + "*"
+    return name[:1] + "*" if name else ""
 
 
 def mask_certno(certno: str) -> str:
-    """652701199001011234 -> 6527**********1234: the first 4 and last 4 shown."""
+    """身份证 (or any card number): the first 4 and the last 4 shown, the rest starred."""
     certno = (certno or "").strip()
     if "*" in certno:
         return certno

@@ -46,8 +46,18 @@ def kv(label: str, value: str, width: int) -> str:
     return label + " " * space + value
 
 
+# 禁则 (CJK line breaking): these never begin a line …
+NO_LINE_START = frozenset("，。、：；！？）」』》〉】〕”’…·%,.;:!?)]}")
+# … and these never end one.
+NO_LINE_END = frozenset("（「『《〈【〔“‘([{")
+
+
 def wrap_cells(text: str, width: int) -> list[str]:
-    """Break a sentence into lines of at most `width` cells (CJK-aware; spaces preferred for Latin)."""
+    """Break a sentence into lines of at most `width` cells (CJK-aware; spaces preferred for Latin).
+
+    No line starts with closing punctuation (，。、：；！？）」…) and none ends with an opening
+    bracket (（「…): the character before such a break moves down with it.
+    """
     lines: list[str] = []
     current = ""
     for word in _tokens(text):
@@ -55,14 +65,56 @@ def wrap_cells(text: str, width: int) -> list[str]:
             current += word
             continue
         if current.strip():
-            lines.append(current.rstrip())
-        current = word.lstrip()
+            head, carry = _kinsoku(current, word.lstrip())
+            lines.append(head.rstrip())
+            current = carry + word.lstrip()
+        else:
+            current = word.lstrip()
         while cell_len(current) > width:  # a single token wider than the paper
             head = fit(current, width + 1).removesuffix("…")
             lines.append(head)
             current = current[len(head) :]
     if current.strip():
         lines.append(current.rstrip())
+    return lines
+
+
+def _kinsoku(line: str, following: str) -> tuple[str, str]:
+    """Split `line` so the next line does not start (nor this one end) with a forbidden mark.
+
+    Returns (what stays, what moves down in front of `following`). Only single CJK characters
+    move, at most a few, and never the whole line.
+    """
+    head, carry = line.rstrip(), ""
+    for _ in range(3):
+        starts_bad = (carry + following)[:1] in NO_LINE_START
+        ends_bad = head[-1:] in NO_LINE_END
+        if not (starts_bad or ends_bad) or len(head) <= 1 or cell_len(head[-1]) != 2:
+            break
+        head, carry = head[:-1], head[-1] + carry
+    if head.rstrip()[-1:] in NO_LINE_END and len(head) > 1:
+        head, carry = head[:-1], head[-1] + carry
+    return head, carry
+
+
+def kv_lines(label: str, value: str, width: int, indent: int = 0) -> list[str]:
+    """`label ........ value` in `width` cells, never cut: a long label wraps (its later lines
+    indented by two more cells) and the value sits right-aligned on the label's last line, or on
+    a line of its own when it does not fit beside it."""
+    prefix = " " * indent
+    if cell_len(prefix + label) + 1 + cell_len(value) <= width:
+        return [kv(prefix + label, value, width)]
+    label = label.strip()
+    first = wrap_cells(label, max(4, width - indent))[:1] or [""]
+    rest = label[len(first[0]) :].strip()
+    lines = [prefix + first[0]]
+    if rest:
+        lines += [prefix + "  " + x for x in wrap_cells(rest, max(4, width - indent - 2))]
+    last = lines[-1]
+    if cell_len(last) + 1 + cell_len(value) <= width:
+        lines[-1] = kv(last, value, width)
+    else:
+        lines += [rpad(x, width) for x in wrap_cells(value, width)]
     return lines
 
 

@@ -11,14 +11,8 @@ import argparse
 import importlib
 import sys
 
-COMMANDS = (
-    "settle",
-    "bench",
-    "txn",
-    "db",
-    "audit",
-    "desk",
-)  # modules under pos.commands, each with register(sub)
+# modules under pos.commands, each with register(sub)
+COMMANDS = ("settle", "bench", "txn", "db", "audit", "desk", "receipt")
 
 
 def _global_options(parser: argparse.ArgumentParser) -> None:

@@ -12,19 +12,49 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
 class PrinterSettings(BaseModel):
-    """Where receipts go: a directory (one text file per receipt) or ``-`` for nowhere."""
+    """Where receipts go and in what form (pos.printing).
 
+    sink file: a directory (`target`), one new file per print, never overwritten;
+    sink network: a raw ESC/POS printer at host:port (9100); sink usb: an ESC/POS printer by its
+    USB vendor/product id (python-escpos Usb, needs pyusb); sink none, or target ``-``: nowhere.
+
+        POS_PRINTER__SINK=network POS_PRINTER__HOST=10.0.0.7 POS_PRINTER__WIDTH=32
+    """
+
+    sink: Literal["file", "network", "usb", "none"] = "file"
     target: str = "receipts"
     encoding: str = "utf-8"
+    # What the file sink writes; network and USB printers always get ESC/POS.
+    format: Literal["text", "pdf", "escpos"] = "text"
+    width: Literal[32, 48] = 48  # 58 mm / 80 mm paper, in 12-dot columns (a hanzi takes two)
+    page: Literal["A5", "A4"] = "A5"  # the PDF's paper
+    host: str = ""
+    port: int = Field(default=9100, ge=1, le=65535)
+    timeout: float = Field(default=5.0, gt=0, le=60)
+    usb_vendor: int | None = None
+    usb_product: int | None = None
+    drawer_pin: Literal[2, 5] = 2
+
+    @model_validator(mode="after")
+    def _complete(self) -> PrinterSettings:
+        if self.sink == "network" and not self.host:
+            raise ValueError("printer sink network needs a host (POS_PRINTER__HOST)")
+        if self.sink == "usb" and (self.usb_vendor is None or self.usb_product is None):
+            raise ValueError(
+                "printer sink usb needs usb_vendor and usb_product (POS_PRINTER__USB_VENDOR, …)"
+            )
+        return self
 
     @property
     def enabled(self) -> bool:
-        return self.target not in ("", "-")
+        if self.sink == "none":
+            return False
+        return self.sink != "file" or self.target not in ("", "-")
 
     @property
     def path(self) -> Path:

@@ -111,6 +111,13 @@ class Reversed(Message):
         self.calls = calls
 
 
+class PapersReady(Message):
+    def __init__(self, done: SettleOutcome, papers: tuple[str, str]) -> None:
+        super().__init__()
+        self.done = done
+        self.papers = papers
+
+
 class CatalogLoaded(Message):
     def __init__(self, items: list[CatalogItemView]) -> None:
         super().__init__()
@@ -732,9 +739,32 @@ class CashierScreen(TranslatedBindings, Screen[None]):
         done = self.state.settled
         if done is None or self.app.session is None:
             return
+        self.lay_out_papers(done)
+
+    @work(group="papers", exclusive=True)
+    async def lay_out_papers(self, done: SettleOutcome) -> None:
+        settings = self.app.settings
+
+        def papers() -> tuple[str, str]:
+            from pos.printing import render_text
+
+            receipt, slip = self.app.desk.documents(done, settings.training)
+            width = settings.printer.width
+            return render_text(receipt, width), render_text(slip, width)
+
+        try:
+            laid_out = await self.app.call(papers)
+        except Exception as exc:
+            self.post_message(Failed("papers", error_text(exc)))
+            return
+        self.post_message(PapersReady(done, laid_out))
+
+    @on(PapersReady)
+    def _papers_ready(self, msg: PapersReady) -> None:
         from screens.receipt_preview import ReceiptModal
 
-        self.app.push_screen(ReceiptModal(done))
+        if not isinstance(self.app.screen, ReceiptModal):
+            self.app.push_screen(ReceiptModal(msg.done, msg.papers))
 
     def action_reverse_lost(self) -> None:
         """F12 冲正: a 2207 whose answer was lost is reversed (2601) before settling again."""

@@ -14,7 +14,6 @@ from textual.screen import ModalScreen
 from textual.widgets import Footer, Static
 
 from pos.i18n import t
-from pos.receipt import render_receipt, render_slip
 from pos.services.views import SettleOutcome
 from screens.common import StatusLine, TranslatedBindings, error_text, key
 
@@ -34,21 +33,15 @@ class ReceiptModal(TranslatedBindings, ModalScreen[None]):
         key("escape", "close", "key.close", id="receipt-close"),
     ]
 
-    def __init__(self, done: SettleOutcome) -> None:
+    def __init__(self, done: SettleOutcome, papers: tuple[str, str]) -> None:
+        """`papers`: the 收费票据 and the 结算单 as they print, laid out for the printer's width."""
         super().__init__()
         self._translate_bindings()
         self.done = done
-
-    def _texts(self) -> tuple[str, str]:
-        session = self.app.session
-        training = self.app.settings.training
-        return (
-            render_receipt(self.done, session, training=training),
-            render_slip(self.done, session, training=training),
-        )
+        self.papers = papers
 
     def compose(self) -> ComposeResult:
-        receipt, slip = self._texts()
+        receipt, slip = self.papers
         with Vertical(classes="modal-box", id="receipt-box"):
             title = t("receipt.preview_title", no=self.done.settlement.receipt_no)
             yield Static(title, classes="modal-title")

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import date, datetime
-from pathlib import Path
 
 from engine.policy import PolicyError, load_policy
 from pos.auth import authenticate, unlock
@@ -385,31 +384,39 @@ class CashierDesk:
     # ------------------------------------------------------------------ printing
 
     @guarded
-    def print_receipt(
-        self, done: SettleOutcome, printer: PrinterSettings, training: bool = False
-    ) -> Path | None:
-        """Print the 收费票据 and the 结算单 of a settlement to the configured printer; audited."""
-        from pos.receipt import PrintError, print_text, render_receipt, render_slip
+    def documents(self, done: SettleOutcome, training: bool = False):
+        """The 收费票据 and the 结算单 of a settlement just made at this window (pos.printing)."""
+        from pos.printing import build_documents, from_outcome
 
         window = self.window
-        session = self.session
-        if session is None:
+        if window.counter.cashier is None or done.patient is None:
             raise PosError("AUTH_REQUIRED", "请先登录", "Please log in first")
-        text = (
-            render_receipt(done, session, training=training)
-            + "\n"
-            + render_slip(done, session, training=training)
+        visit = self.bill.visit_view(done.settlement.visit_id)
+        data = from_outcome(
+            done,
+            window.station,
+            window.counter.cashier,
+            done.patient,
+            training=training,
+            ipt_otp_no=visit.ipt_otp_no,
         )
-        receipt_no = done.settlement.receipt_no
-        try:
-            path = print_text(printer, f"{window.station.fixmedins_code}-{receipt_no}", text)
-        except PrintError as exc:
-            raise PosError(exc.code, exc.message_zh, exc.message_en) from None
+        return build_documents(data, self.lang)
+
+    @guarded
+    def print_receipt(
+        self, done: SettleOutcome, printer: PrinterSettings, training: bool = False
+    ) -> str | None:
+        """Print both documents to the configured printer; audited. Where it went, or None when
+        printing is off."""
+        from pos.printing import deliver
+
+        window = self.window
+        delivered = deliver(self.documents(done, training), printer)
         with self.db.transaction() as s:
             window.audit(
                 s,
                 "receipt.print",
-                receipt_no,
-                {"setl_id": done.settlement.setl_id, "to": str(path) if path else None},
+                done.settlement.receipt_no,
+                {"setl_id": done.settlement.setl_id, "sink": delivered.sink, "to": delivered.where},
             )
-        return path
+        return delivered.where if delivered.sink != "none" else None

@@ -136,15 +136,14 @@ def test_a_pin_typed_as_the_cashier_number_is_never_stored(db, desk_at):
 def test_database_and_receipt_files_are_readable_by_their_owner_only(tmp_path):
     import os
 
-    from pos.config import PrinterSettings
     from pos.database import open_database
-    from pos.receipt import print_text
+    from pos.printing.sinks import write_new
 
     old = os.umask(0o022)
     try:
         db = open_database(f"sqlite:///{tmp_path / 'data' / 'pos.sqlite3'}", seed_if_empty=False)
         db.dispose()
-        receipt = print_text(PrinterSettings(target=str(tmp_path / "r")), "MZ1", "票据")
+        receipt = write_new(tmp_path / "r" / "MZ1.txt", "票据".encode())
     finally:
         os.umask(old)
     for path in (tmp_path / "data" / "pos.sqlite3", receipt):

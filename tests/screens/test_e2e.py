@@ -296,12 +296,15 @@ async def test_receipt_prints_to_the_file_printer(make_app, tmp_path):
         await press(pilot, "f5", "f8", "f8", "f8")
         assert isinstance(app.screen, ReceiptModal)
         await press(pilot, "f8")
+        await press(pilot, "f8")  # printed twice: two files, the first one never overwritten
         [st] = stored(app)
-        printed = (tmp_path / "receipts" / f"H65270100001-{st.receipt_no}.txt").read_text(
-            encoding="utf-8"
-        )
+        files = sorted((tmp_path / "receipts").iterdir())
+        assert len(files) == 2
+        assert all(f.name.startswith(f"H65270100001_{st.receipt_no}_") for f in files)
+        printed = files[0].read_text(encoding="utf-8")
+        assert printed == files[1].read_text(encoding="utf-8")
         assert "其中：个人账户共济支出" in printed and "门诊收费票据" in printed
-        assert "培训模式" in printed
+        assert "培训" in printed
 
 
 async def test_automatic_station_follows_the_cashier(make_app):
