@@ -236,6 +236,14 @@ SETLINFO_MONEY_FIELDS: tuple[str, ...] = tuple(
     for name in SetlInfo.model_fields
     if name not in ("pool_prop_selfpay", "insutype", "med_type")
 )
+# The totals a day is closed and audited by: the bill, the funds, the accounts, the cash.
+HEADLINE_MONEY_FIELDS = (
+    "medfee_sumamt",
+    "fund_pay_sumamt",
+    "acct_pay",
+    "acct_mulaid_pay",
+    "psn_cash_pay",
+)
 
 
 class SetlDetail(BaseModel):

@@ -1,6 +1,6 @@
 """Cashier-app settings: pydantic-settings, env prefix ``POS_``, nested delimiter ``__``.
 
-    POS_LANG=en  POS_DB_URL=sqlite:///pos.db  POS_PRINTER__TARGET=receipts
+    POS_LANG=en  POS_DATABASE_URL=sqlite:///pos.db  POS_PRINTER__TARGET=receipts
     POS_CURSOR_BLINK=false  POS_TRAINING=true  POS_STATION=H65270100001-01
     POS_KEYMAP='{"presettle": "f7"}'      # remap a Binding by its id
 
@@ -67,10 +67,12 @@ class Settings(BaseSettings):
         env_nested_delimiter="__",
         env_ignore_empty=True,
         extra="ignore",
+        populate_by_name=True,
     )
 
     lang: Literal["zh", "en"] = "zh"
-    db_url: str | None = None
+    # The one variable pos.database reads too (no second name for the same thing).
+    db_url: str | None = Field(default=None, validation_alias="POS_DATABASE_URL")
     printer: PrinterSettings = Field(default_factory=PrinterSettings)
     cursor_blink: bool = True
     training: bool = True
@@ -78,7 +80,7 @@ class Settings(BaseSettings):
     station: str | None = None
     # Binding id -> keys, e.g. {"presettle": "f7"}; passed to App.set_keymap.
     keymap: dict[str, str] = Field(default_factory=dict)
-    # The footer/help show keys; set false on terminals without F-keys to show ctrl-alternatives.
+    # The top bar's clock, refreshed every 30 s; tests switch it off so snapshots never move.
     show_clock: bool = True
 
 

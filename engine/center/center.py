@@ -98,6 +98,11 @@ class ResponseLost(Exception):
         self.msgid = msgid
 
 
+# Messages that touch no institution's visits or settlements: 1101 (who is this credential) and
+# the co-pay desk's J-series, sent by the insurance agency's own counter, not by a 定点医药机构.
+NO_INSTITUTION = frozenset({"1101"} | {infno for infno in HANDLERS if infno.startswith("J")})
+
+
 @dataclass
 class Faults:
     """Training faults. `lose_response_after_commit`: infnos whose response is lost after the
@@ -223,7 +228,7 @@ class Center:
                     f"{name}: 应为不超过 {limit} 位的字符串 / must be a string of at most {limit} characters"
                 )
             fields[name] = value
-        if infno != "1101" and not fields["fixmedins_code"]:
+        if infno not in NO_INSTITUTION and not fields["fixmedins_code"]:
             # Every message that reads or writes a visit or a settlement names its institution
             # and sees only that institution's business (docs/MESSAGES.md, trust rules).
             raise CenterError(

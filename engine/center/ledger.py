@@ -27,25 +27,15 @@ from engine.center.models import (
     CenterYtd,
 )
 from engine.masking import mask_name
+from engine.models import SETLINFO_MONEY_FIELDS
 from engine.money import ZERO, fmt
 
-# The settlement row's amount columns: negated together by a refund or a reversal.
-AMOUNT_COLUMNS = (
-    "medfee_sumamt",
-    "fulamt_ownpay_amt",
-    "overlmt_selfpay",
-    "preselfpay_amt",
-    "inscp_scp_amt",
-    "act_pay_dedc",
-    "hifp_pay",
-    "hifmi_pay",
-    "hifob_pay",
-    "fund_pay_sumamt",
-    "psn_part_amt",
-    "acct_pay",
-    "acct_mulaid_pay",
-    "psn_cash_pay",
-    "hosp_part_amt",
+# The settlement row's amount columns (the setlinfo money fields it stores, less the balance):
+# negated together by a refund or a reversal.
+AMOUNT_COLUMNS = tuple(
+    name
+    for name in SETLINFO_MONEY_FIELDS
+    if name != "balc" and name in CenterSettlement.__table__.columns
 )
 
 

@@ -69,9 +69,9 @@ def _desk(args):
     """The desk on an existing, seeded database; Usage if there is none (never created here)."""
     from sqlalchemy import inspect
 
-    from engine.center import Center
     from engine.db import is_sqlite, make_engine
-    from pos.database import center_clock, open_database, redacted, resolve_url
+    from pos.clock import CHINA, china_now
+    from pos.database import build_center, open_database, redacted, resolve_url
     from pos.services.copay_desk import CopayDesk
 
     url = resolve_url(getattr(args, "db", None))
@@ -96,14 +96,16 @@ def _desk(args):
             f"数据库未初始化：{redacted(url)}（请先运行 pos db init）/ not initialised: run `pos db init`"
         )
     db = open_database(url, seed_if_empty=False)  # brings an older schema up to date
-    clock = center_clock
+    clock = china_now
     if getattr(args, "clock", None):
         try:
             fixed = datetime.fromisoformat(args.clock)
         except ValueError:
             raise Usage("--clock: 应为 ISO 时间，如 2025-06-15T09:30:00 / an ISO time") from None
-        clock = lambda: fixed  # noqa: E731 - a fixed clock for a reproducible class
-    center = Center(db.engine, clock=clock, lang=args.lang)
+        # A fixed China time for a reproducible class (naive text is read as China time).
+        fixed = fixed.astimezone(CHINA) if fixed.tzinfo else fixed.replace(tzinfo=CHINA)
+        clock = lambda: fixed  # noqa: E731
+    center = build_center(db.engine, clock=clock, lang=args.lang)
     return db, CopayDesk(center, opter=args.opter, clock=clock)
 
 

@@ -17,6 +17,7 @@ from decimal import Decimal
 
 from engine.codes import MedType, clr_type_for
 from engine.masking import mask_name
+from engine.models import HEADLINE_MONEY_FIELDS
 from engine.money import round2, to_decimal
 from pos.database import storage_error
 from pos.errors import PosError
@@ -352,7 +353,7 @@ class Checkout:
                 {
                     "receipt_no": row.receipt_no,
                     "chrg_bchno": record.chrg_bchno,
-                    **{k: record.amounts[k] for k in AUDITED_TOTALS},
+                    **{k: record.amounts[k] for k in HEADLINE_MONEY_FIELDS},
                     "tenders": [[t.method, t.amount, t.tendered, t.change] for t in tenders],
                 },
             )
@@ -434,7 +435,6 @@ SPLIT_TOTALS = {
     "preselfpay_amt": "preselfpay_amt",
     "inscp_scp_amt": "inscp_scp_amt",
 }
-AUDITED_TOTALS = ("medfee_sumamt", "fund_pay_sumamt", "acct_pay", "acct_mulaid_pay", "psn_cash_pay")
 
 
 def _settle_input(

@@ -13,6 +13,7 @@ from collections import defaultdict
 from datetime import date, datetime, time
 from decimal import Decimal
 
+from engine.models import HEADLINE_MONEY_FIELDS
 from pos.clock import CHINA
 from pos.errors import PosError
 from pos.services.views import DayCloseView, ReconcileLine, ReconcileView
@@ -23,7 +24,6 @@ from pos.store.models import DayClose, DayCloseItem, Reconciliation, Settlement
 from pos.store.totals import Totals, day_totals
 
 ZERO = Decimal("0.00")
-_TOTALS = ("medfee_sumamt", "fund_pay_sumamt", "acct_pay", "acct_mulaid_pay", "psn_cash_pay")
 
 
 def _sums(rows: list[Settlement]) -> dict[str, Decimal]:
@@ -79,7 +79,7 @@ class Closing:
             for settlement_id in ids:
                 for t in tenders_of(s, settlement_id):
                     tenders[t.method] += t.amount
-            totals = {k: sum((getattr(r, k) for r in rows), ZERO) for k in _TOTALS}
+            totals = {k: sum((getattr(r, k) for r in rows), ZERO) for k in HEADLINE_MONEY_FIELDS}
             close = DayClose(
                 cashier_no=cashier.cashier_no,
                 fixmedins_code=window.station.fixmedins_code,

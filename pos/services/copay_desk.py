@@ -25,6 +25,7 @@ from typing import Protocol
 
 from engine.binding import DeskReason
 from engine.copay import CopayReason
+from pos.clock import china_now
 from pos.errors import PosError
 
 _CODE = re.compile(r"\[([A-Z_]+)\]")
@@ -304,7 +305,7 @@ class CopayDesk:
         center: CenterPort,
         *,
         opter: str = "DESK",
-        clock: Callable[[], datetime] = datetime.now,
+        clock: Callable[[], datetime] = china_now,
         msgids: Callable[[datetime], str] = default_msgids,
     ) -> None:
         self._center = center
