@@ -24,8 +24,8 @@ from pos.database import Database
 from pos.errors import PosError
 from pos.printing.builders import Payer, ReceiptData, region_name
 from pos.services.guard import guarded
-from pos.services.rows import fee_line_view, settlement_view
-from pos.services.views import CashierView, StationView
+from pos.services.rows import fee_line_view, settlement_view, station_view
+from pos.services.views import CashierView
 from pos.store.models import (
     AuditEntry,
     AuditHead,
@@ -152,18 +152,7 @@ def load(
     lines = tuple(fee_line_view(f, items.get(f.medins_list_codg)) for f in fee_rows)
     station_row = session.get(Station, row.station_id)
     inst = session.get(Institution, row.fixmedins_code)
-    station = StationView(
-        station_id=station_row.station_id,
-        station_name=station_row.name,
-        fixmedins_code=inst.fixmedins_code,
-        institution_name=inst.name,
-        institution_name_en=inst.name_en,
-        kind=inst.kind,
-        level=inst.level,
-        admdvs=inst.admdvs,
-        designated=inst.designated,
-        policy_id=inst.policy_id,
-    )
+    station = station_view(station_row, inst)
     cashier_row = session.get(Cashier, row.cashier_no)
     cashier = CashierView(
         cashier_row.cashier_no, cashier_row.name, cashier_row.role, cashier_row.fixmedins_code

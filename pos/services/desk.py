@@ -21,7 +21,6 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import date, datetime
 
-from engine.policy import PolicyError, load_policy
 from pos.auth import authenticate, unlock
 from pos.clock import Clock, china_now
 from pos.config import PrinterSettings
@@ -35,6 +34,7 @@ from pos.services.identify import Identification
 from pos.services.inflight import InFlight
 from pos.services.link import CenterLink, CenterPort, MessageRecord, MsgIds
 from pos.services.refund import Refunds
+from pos.services.rows import station_view
 from pos.services.views import (
     CashierView,
     CatalogItemView,
@@ -55,29 +55,7 @@ from pos.services.views import (
 )
 from pos.services.window import Counter, Window
 from pos.store import queries
-from pos.store.models import Cashier, Institution, Station
-
-
-def _station_view(row: Station, inst: Institution) -> StationView:
-    try:
-        policy = load_policy(inst.policy_id)
-        region, proof = policy.region_name, policy.copay.proof_at_counter
-    except PolicyError:
-        region, proof = "", False
-    return StationView(
-        station_id=row.station_id,
-        station_name=row.name,
-        fixmedins_code=inst.fixmedins_code,
-        institution_name=inst.name,
-        institution_name_en=inst.name_en,
-        kind=inst.kind,
-        level=inst.level,
-        admdvs=inst.admdvs,
-        designated=inst.designated,
-        policy_id=inst.policy_id,
-        region_name=region,
-        proof_at_counter=proof,
-    )
+from pos.store.models import Cashier
 
 
 class CashierDesk:
@@ -177,7 +155,7 @@ class CashierDesk:
                     f"未知的收费窗口 {station_id}",
                     f"Unknown station {station_id}",
                 )
-            return _station_view(*found)
+            return station_view(*found)
 
     # ------------------------------------------------------------------ stations and sign-in
 
@@ -185,7 +163,7 @@ class CashierDesk:
     def stations(self) -> list[StationView]:
         """Every station (收费窗口) with its institution, for the login screen's picker."""
         with self.db.reading() as s:
-            return [_station_view(station, inst) for station, inst in queries.stations(s)]
+            return [station_view(station, inst) for station, inst in queries.stations(s)]
 
     @guarded
     def login(self, cashier_no: str, pin: str, station_id: str | None = None) -> SessionView:

@@ -7,10 +7,25 @@ import json
 from sqlalchemy.orm import Session
 
 from engine.money import round2
-from pos.services.views import CatalogItemView, LineView, SettlementView, TenderView
+from engine.policy import PolicyError, load_policy
+from pos.services.views import (
+    CatalogItemView,
+    LineView,
+    SettlementView,
+    StationView,
+    TenderView,
+)
 from pos.store import queries
 from pos.store.books import tenders_of
-from pos.store.models import SETTLEMENT_MONEY, CatalogItem, DraftLine, FeeLine, Settlement
+from pos.store.models import (
+    SETTLEMENT_MONEY,
+    CatalogItem,
+    DraftLine,
+    FeeLine,
+    Institution,
+    Settlement,
+    Station,
+)
 
 SPLIT_FIELDS = ("fulamt_ownpay_amt", "overlmt_amt", "preselfpay_amt", "inscp_scp_amt")
 
@@ -101,4 +116,27 @@ def settlement_view(s: Session, row: Settlement) -> SettlementView:
         ),
         reverses_setl_id=reverses.setl_id if reverses else None,
         refunded_by=refund.setl_id if refund else None,
+    )
+
+
+def station_view(row: Station, inst: Institution) -> StationView:
+    """A window with its institution, and what its region's policy says the window must know."""
+    try:
+        policy = load_policy(inst.policy_id)
+        region, proof = policy.region_name, policy.copay.proof_at_counter
+    except PolicyError:
+        region, proof = "", False
+    return StationView(
+        station_id=row.station_id,
+        station_name=row.name,
+        fixmedins_code=inst.fixmedins_code,
+        institution_name=inst.name,
+        institution_name_en=inst.name_en,
+        kind=inst.kind,
+        level=inst.level,
+        admdvs=inst.admdvs,
+        designated=inst.designated,
+        policy_id=inst.policy_id,
+        region_name=region,
+        proof_at_counter=proof,
     )
