@@ -23,6 +23,7 @@ from engine.center.models import (
     CenterToken,
     CenterYtd,
 )
+from engine.clock import china_now
 from engine.codes import HospLv, Insutype, MedType, PsnInsuStas, PsnType, Relationship
 from engine.copay import BindingStatus
 from engine.errors import describe
@@ -164,7 +165,7 @@ def seed_center(session, fixtures_dir: Path = FIXTURES_DIR, *, year: int | None 
     `year` is the year the fixtures' ytd accumulators belong to (default: this year).
     Returns counts per table.
     """
-    year = year or date.today().year
+    year = year or china_now().year  # the China year, whatever the host's zone
     opened = datetime(year, 1, 1)
     rows: list = [
         CenterInstitution(
