@@ -32,7 +32,7 @@ class LoggedIn(Message):
         self.session = session
 
 
-class Refused(Message):
+class LoginRefused(Message):
     def __init__(self, text: str, during_login: bool) -> None:
         super().__init__()
         self.text = text
@@ -85,7 +85,7 @@ class LoginScreen(TranslatedBindings, Screen[None]):
         try:
             stations = list(await self.app.call_desk("stations"))
         except Exception as exc:
-            self.post_message(Refused(error_text(exc), during_login=False))
+            self.post_message(LoginRefused(error_text(exc), during_login=False))
             return
         self.post_message(StationsLoaded(stations))
 
@@ -147,12 +147,12 @@ class LoginScreen(TranslatedBindings, Screen[None]):
         try:
             session = await self.app.call_desk("login", cashier, pin, station or None)
         except Exception as exc:
-            self.post_message(Refused(error_text(exc), during_login=True))
+            self.post_message(LoginRefused(error_text(exc), during_login=True))
             return
         self.post_message(LoggedIn(session))
 
-    @on(Refused)
-    def _refused(self, msg: Refused) -> None:
+    @on(LoginRefused)
+    def _refused(self, msg: LoginRefused) -> None:
         if msg.during_login:
             self._busy = False
             pin_input = self.query_one("#pin", Input)

@@ -21,18 +21,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Protocol
 
 from engine.binding import DeskReason
 from engine.copay import CopayReason
 from pos.clock import china_now
 from pos.errors import PosError
+from pos.services.link import CenterPort
 
 _CODE = re.compile(r"\[([A-Z_]+)\]")
-
-
-class CenterPort(Protocol):
-    def handle(self, message: dict) -> dict: ...
 
 
 class DeskRefused(PosError):

@@ -8,7 +8,7 @@
     desk.settle([TenderInput("cash", pre.psn_cash_pay, tendered=Decimal("100"))])   # 2207
 
 The parts — Identification, Bill, Checkout, Refunds, InFlight, Closing — each take the `Window`
-(the books, the clock, the wire to the center, the station; and the `Counter` with the working
+(the books, the clock, the wire to the center, the station; and the `WindowState` with the working
 state) and the other parts they use, in their constructors. Every public method here returns
 views (pos.services.views) or raises PosError; nothing else reaches a caller.
 
@@ -53,7 +53,7 @@ from pos.services.views import (
     VirtualCard,
     VisitView,
 )
-from pos.services.window import Counter, Window
+from pos.services.window import Window, WindowState
 from pos.store import queries
 from pos.store.models import Cashier
 
@@ -74,7 +74,7 @@ class CashierDesk:
         self.lang = lang
         self._msgids = msgids
         self._center = center
-        self.counter = Counter()
+        self.counter = WindowState()
         self._window: Window | None = None
         if station_id is not None:
             self._bind(station_id)
@@ -97,7 +97,7 @@ class CashierDesk:
             clock=self.clock,
             msgids=self._msgids or MsgIds(window_no),
         )
-        self.counter = Counter()
+        self.counter = WindowState()
         window = Window(self.db, self.clock, link, station, self.lang, self.counter)
         self._window = window
         self.identification = Identification(window)

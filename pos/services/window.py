@@ -1,7 +1,7 @@
 """A cashier window's fixed context and the working state on its counter.
 
 `Window` is what every part of the desk shares and never changes after login: the books, the
-clock, the wire to the center, the station, the language. `Counter` is the small working state a
+clock, the wire to the center, the station, the language. `WindowState` is the small working state a
 window has: who is signed in, whose credential was read, which visit is open, its last
 pre-settlement. Everything that matters is in the database; the counter only points at it.
 """
@@ -21,7 +21,7 @@ from pos.services.views import CashierView, PatientView, PresettleView, StationV
 
 
 @dataclass
-class Counter:
+class WindowState:
     cashier: CashierView | None = None
     patient: PatientView | None = None
     visit_id: int | None = None
@@ -41,7 +41,7 @@ class Window:
     link: CenterLink
     station: StationView
     lang: str
-    counter: Counter
+    counter: WindowState
 
     def audit(
         self,
