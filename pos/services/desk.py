@@ -115,8 +115,10 @@ class CashierDesk:
 
     @property
     def center(self) -> CenterPort:
-        """The center this desk talks to (the trainer's fault switches live on the embedded one)."""
-        self.window  # noqa: B018 - the center is chosen with the window
+        """The center this desk talks to (the trainer's fault switches live on the embedded one);
+        it is built with the window, at login."""
+        if self._center is None:
+            raise PosError("AUTH_REQUIRED", "请先登录", "Please log in first")
         return self._center
 
     @property
