@@ -59,7 +59,8 @@ def check_center(session: Session, fixtures_dir: Path | None = None) -> list[str
 
 
 def _journal(session: Session) -> list[str]:
-    """Each row is an account's opening (exactly one, its first row) or moves a settlement's money."""
+    """Each row is an account's opening (exactly one, its first row), moves a settlement's money,
+    or pays a 代缴 premium (its setl_id is the premium_id; _premiums proves the amounts)."""
     out = []
     first: dict[str, int] = {}
     for row in session.execute(select(CenterJournal).order_by(CenterJournal.id)).scalars():
@@ -69,9 +70,9 @@ def _journal(session: Session) -> list[str]:
         if row.kind == "opening":
             if row.setl_id is not None or not is_first:
                 out.append(f"{name}: a second opening balance, or one tied to a settlement")
-        elif row.kind not in ("own", "mulaid") or row.setl_id is None:
+        elif row.kind not in ("own", "mulaid", "premium") or row.setl_id is None:
             out.append(f"{name}: moves money without a settlement")
-        elif (row.kind == "mulaid") != (row.binding_id is not None):
+        elif row.kind != "premium" and (row.kind == "mulaid") != (row.binding_id is not None):
             out.append(f"{name}: a co-pay move must name its binding, an own move must not")
     return out
 
