@@ -62,14 +62,27 @@ class PsnType(CodeEnum):
 
 
 class MedType(CodeEnum):
+    """医疗类别 (med_type), the national dictionary's common codes. Which of them a region settles,
+    and under which of its rule sections, is the region policy's business (fixtures/policies)."""
+
     OUTPATIENT = "11", "普通门诊", "general outpatient"
+    REGISTRATION = "12", "门诊挂号", "outpatient registration"
+    EMERGENCY = "13", "急诊", "emergency"
     CHRONIC = "14", "门诊慢特病", "outpatient chronic/special disease"
+    SPECIAL_DRUG = "15", "特药", "special drugs"
+    TCM_OUTPATIENT = "16", "中医特色门诊", "TCM outpatient"
     INPATIENT = "21", "普通住院", "inpatient"
+    TRAUMA_INPATIENT = "22", "外伤住院", "trauma inpatient"
+    REFERRAL_INPATIENT = "23", "转外诊治住院", "referred-out inpatient"
+    EMERGENCY_ADMISSION = "24", "急诊转住院", "emergency admission"
+    DAY_SURGERY = "28", "日间手术", "day surgery"
     PHARMACY = "41", "定点药店购药", "designated-pharmacy purchase"
+    MATERNITY_OUTPATIENT = "51", "生育门诊", "maternity outpatient"
+    MATERNITY_INPATIENT = "52", "生育住院", "maternity inpatient"
 
     @property
     def inpatient(self) -> bool:
-        return self is MedType.INPATIENT
+        return self.value.startswith("2") or self is MedType.MATERNITY_INPATIENT
 
 
 class MdtrtCertType(CodeEnum):
@@ -124,7 +137,8 @@ class PsnInsuStas(CodeEnum):
     NOT_INSURED = "0", "未参保", "not insured"
     NORMAL = "1", "正常参保", "insured"
     PAUSED = "2", "暂停参保", "paused"
-    TERMINATED = "3", "终止参保", "terminated"
+    # 终止 is 4 in the national dictionary (a captured public 1101 answer shows "4"); 3 is unused.
+    TERMINATED = "4", "终止参保", "terminated"
 
 
 class Relationship(CodeEnum):
@@ -151,9 +165,11 @@ class HospLv(CodeEnum):
 
 
 def clr_type_for(med_type: MedType) -> ClrType:
-    return {
-        MedType.OUTPATIENT: ClrType.OUTPATIENT,
-        MedType.CHRONIC: ClrType.OUTPATIENT,
-        MedType.INPATIENT: ClrType.INPATIENT,
-        MedType.PHARMACY: ClrType.PHARMACY,
-    }[med_type]
+    """清算类别 of a visit: 门诊 (1x), 住院 (2x, 生育住院), 药店 (41), else 其他."""
+    if med_type is MedType.PHARMACY:
+        return ClrType.PHARMACY
+    if med_type.inpatient:
+        return ClrType.INPATIENT
+    if med_type.value.startswith("1"):
+        return ClrType.OUTPATIENT
+    return ClrType.OTHER

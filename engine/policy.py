@@ -131,12 +131,22 @@ class BigIllnessRule(_Strict):
 
 class InsutypeRule(_Strict):
     psn_types: list[PsnType] = Field(min_length=1)
-    # Section names are MedType member names, lower-cased: outpatient=11, chronic=14, ...
+    # Rule sections; [med_types] says which med_type settles under which (default 11, 14, 21, 41).
     outpatient: MedTypeRule | None = None
     chronic: MedTypeRule | None = None
     inpatient: MedTypeRule | None = None
     pharmacy: MedTypeRule | None = None
     big_illness: BigIllnessRule | None = None
+
+
+Section = Literal["outpatient", "chronic", "inpatient", "pharmacy"]
+# The rule section each med_type settles under when a policy file does not say ([med_types]).
+DEFAULT_MED_TYPES: dict[MedType, Section] = {
+    MedType.OUTPATIENT: "outpatient",
+    MedType.CHRONIC: "chronic",
+    MedType.INPATIENT: "inpatient",
+    MedType.PHARMACY: "pharmacy",
+}
 
 
 class Policy(_Strict):
@@ -152,6 +162,9 @@ class Policy(_Strict):
     copay: CopayScope
     cross_region: CrossRegionRule = CrossRegionRule()
     premium: PremiumTable | None = None  # without it, 代缴 of resident premiums is refused
+    # 医疗类别 (national dictionary) this region settles → the insutype rule section it settles
+    # under (12 门诊挂号 and 13 急诊 as outpatient). A med_type not listed is not settled here.
+    med_types: dict[MedType, Section] = Field(default_factory=lambda: dict(DEFAULT_MED_TYPES))
     insutype: dict[InsutypeKey, InsutypeRule] = Field(min_length=1)
 
     _source: str = PrivateAttr(default="")
@@ -182,10 +195,24 @@ class Policy(_Strict):
         if rule is None:
             covered = ", ".join(self.insutype)
             raise self._error(f"insutype.{ins}", f"not covered (covered: {covered})")
-        section = getattr(rule, med.name.lower())
+        name = self.med_types.get(med)
+        if name is None:
+            settled = ", ".join(sorted(self.med_types))
+            raise self._error(
+                "med_types", f"med_type {med} ({med.zh}) is not settled here (settled: {settled})"
+            )
+        section = getattr(rule, name)
         if section is None:
-            raise self._error(f"insutype.{ins}.{med.name.lower()}", f"med_type {med} not covered")
+            raise self._error(f"insutype.{ins}.{name}", f"med_type {med} not covered")
         return ins, med, section
+
+    def section_of(self, med_type: object) -> str | None:
+        """The rule section a med_type settles under here (None: not settled). Visits of one
+        section share its accumulators: 起付线 and annual cap of 11, 12 and 13 are one."""
+        try:
+            return self.med_types.get(MedType.parse(med_type))
+        except ValueError:
+            return None
 
     def dedc_scope(self, insutype: object, med_type: object) -> Literal["year", "admission"]:
         return self._rule(insutype, med_type)[2].dedc_scope
@@ -202,7 +229,7 @@ class Policy(_Strict):
             raise self._error(f"insutype.{ins}.psn_types", f"psn_type {psn} ({psn.zh}) not covered")
         level_key = "pharmacy" if lv is HospLv.PHARMACY else f"level{lv.value}"
         level: LevelRule | None = getattr(section, level_key)
-        path = f"insutype.{ins}.{med.name.lower()}.{level_key}"
+        path = f"insutype.{ins}.{self.med_types[med]}.{level_key}"
         if level is None:
             raise self._error(path, f"med_type {med} at hosp_lv {lv} ({lv.zh}) not covered")
         bonus = section.retiree_bonus if psn.retired else Decimal(0)

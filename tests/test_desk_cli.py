@@ -218,7 +218,7 @@ def test_bad_values_are_refused_before_the_center(run):
 
 def test_the_trainers_switch_ends_bindings(run):
     code, out, _ = run("enrolment", "--psn", "6527000000000001", "--status", "terminated")
-    assert code == 0 and out["psn_insu_stas"] == "3"
+    assert code == 0 and out["psn_insu_stas"] == "4"
     assert sorted(b["id"] for b in out["ended"]) == ["BND-BT-0101", "BND-BT-0102"]
     _, rows, _ = run("list", "--beneficiary", SON)
     assert [(r["id"], r["status"]) for r in rows] == [("BND-BT-0101", "ended")]

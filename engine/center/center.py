@@ -12,6 +12,12 @@ center commit and then raise `ResponseLost` instead of answering, the 冲正 (26
 Write messages that carry a msgid are remembered: the same msgid again answers the stored
 response (a retry after a timeout never settles twice); a msgid reused for another infno is
 refused. See docs/MESSAGES.md for every transaction.
+
+The envelope is the platform's: the input of 1101, 2201, 2206, 2207, 2208, 2601, 3201, 3202 and
+5203 comes in `input.data` as real clients send it (the flat `input` is accepted too); the answer
+carries infcode, inf_refmsgid (unique across processes and restarts), refmsg_time and
+respond_time (yyyyMMddHHmmssSSS), err_msg (null on success), warn_msg and output, whose amounts
+are JSON numbers (Decimal in Python; engine.center.jsontext writes them exactly).
 """
 
 from __future__ import annotations
@@ -28,7 +34,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from engine.center.catalog import Catalog, load_catalog
 from engine.center.context import CenterError, Ctx, Envelope, error_detail
-from engine.center.ids import IdSource, SequenceIds, fingerprint
+from engine.center.ids import IdSource, SequenceIds, database_blocks, fingerprint
+from engine.center.jsontext import numbers
 from engine.center.models import CenterMessage
 from engine.center.registry import Cache, Registry
 from engine.center.txn_desk import (
@@ -86,6 +93,9 @@ HANDLERS: dict[str, tuple[Handler, bool]] = {
 # Desk messages are not idempotent by keys of their own (a second J101 is a duplicate binding, a
 # second J201 a second premium): their msgid is looked up before they run, not only on a clash.
 LOOKUP_FIRST = frozenset(k for k in HANDLERS if k.startswith("J"))
+# Transactions whose input real clients wrap in `input.data` (2203 sends mdtrtinfo/diseinfo and
+# 2204 feedetail at the top of input, as the platform's tables say).
+DATA_INFNOS = frozenset({"1101", "2201", "2206", "2207", "2208", "2601", "3201", "3202", "5203"})
 RETRIES = 5  # lock timeouts, deadlocks and racing inserts are retried from the start
 
 
@@ -129,12 +139,15 @@ class Center:
         # Naive China time, whatever the host's zone (engine.clock); tests inject their own.
         self.clock = clock or center_view(china_now)
         self.faults = Faults()
+        ids = ids or SequenceIds()
+        if isinstance(ids, SequenceIds) and ids.blocks is None:
+            ids.blocks = database_blocks(self.sessions)  # inf_refmsgid blocks from the database
         policies = [load_policy(pid, policy_dir) for pid in list_policies(policy_dir)]
         self.registry = Registry(
             # A person's 参保地 admdvs picks their policy by prefecture (first 4 digits).
             policy_by_region={p.admdvs[:4]: p for p in policies},
             catalog=catalog or load_catalog(),
-            ids=ids or SequenceIds(),
+            ids=ids,
             lang=lang,
             cache=Cache(),
         )
@@ -163,20 +176,25 @@ class Center:
 
     def handle(self, message: object) -> dict:
         now = self.clock()
+        reserve = getattr(self.ids, "reserve", None)
+        if reserve is not None:
+            reserve()  # an inf_refmsgid block, taken before any transaction of this message
         try:
-            env, handler, writes, raw = self._envelope(message)
+            env, handler, writes, raw, where = self._envelope(message)
         except CenterError as exc:
             return self._error(now, None, str(exc))
+        ref = self._refmsgid(now, env)  # one per message, whatever the answer
         replay = False
         for attempt in range(RETRIES):
             try:
-                return self._run(env, handler, writes, raw, replay)
+                output = self._run(env, handler, writes, raw, replay, ref)
+                return self._answer(now, env, output, ref)
             except ResponseLost:
                 raise
             except CenterError as exc:
-                return self._error(now, env, str(exc))
+                return self._error(now, env, str(exc), ref)
             except ValidationError as exc:
-                return self._error(now, env, "input." + describe(exc))
+                return self._error(now, env, where + describe(exc), ref)
             except (IntegrityError, OperationalError) as exc:
                 # A clash on the msgid: the retry looks the stored answer up first.
                 replay = replay or isinstance(exc, IntegrityError)
@@ -188,27 +206,28 @@ class Center:
                         now,
                         env,
                         f"中心数据库只读，未处理 / center database read-only: {_short(exc)}",
+                        ref,
                     )
                 if kind == "full":
                     return self._error(
-                        now, env, f"中心磁盘已满，未处理 / center disk full: {_short(exc)}"
+                        now, env, f"中心磁盘已满，未处理 / center disk full: {_short(exc)}", ref
                     )
                 return self._error(
-                    now, env, f"中心数据库繁忙，请稍后重试 / center busy: {_short(exc)}"
+                    now, env, f"中心数据库繁忙，请稍后重试 / center busy: {_short(exc)}", ref
                 )
             except DBAPIError as exc:
                 what = {
                     "readonly": "中心数据库只读，未处理 / center database read-only",
                     "full": "中心磁盘已满，未处理 / center disk full",
                 }.get(storage_kind(exc), "中心数据库错误 / database error")
-                return self._error(now, env, f"{what}: {_short(exc)}")
+                return self._error(now, env, f"{what}: {_short(exc)}", ref)
             except Exception as exc:  # a bug must still answer, never crash the cashier's window
                 return self._error(
-                    now, env, f"中心内部错误 / internal error: {type(exc).__name__}: {exc}"
+                    now, env, f"中心内部错误 / internal error: {type(exc).__name__}: {exc}", ref
                 )
         raise AssertionError("unreachable")
 
-    def _envelope(self, message: object) -> tuple[Envelope, Handler, bool, dict]:
+    def _envelope(self, message: object) -> tuple[Envelope, Handler, bool, dict, str]:
         if not isinstance(message, dict):
             raise CenterError("报文必须是 JSON 对象 / the message must be an object")
         infno = message.get("infno")
@@ -219,8 +238,10 @@ class Center:
                 f"infno: 不支持的交易 {infno} / unknown transaction (known: {', '.join(HANDLERS)})"
             )
         fields = {}
-        for name, limit in (("msgid", 40), ("fixmedins_code", 12), ("opter", 30)):
+        for name, limit in (("msgid", 40), ("fixmedins_code", 30), ("opter", 30)):
             value = message.get(name)
+            if value == "":
+                value = None  # clients fill what they do not have with ""
             if value is not None and (
                 not isinstance(value, str) or not value or len(value) > limit
             ):
@@ -230,17 +251,27 @@ class Center:
             fields[name] = value
         if infno not in NO_INSTITUTION and not fields["fixmedins_code"]:
             # Every message that reads or writes a visit or a settlement names its institution
-            # and sees only that institution's business (docs/MESSAGES.md, trust rules).
+            # and sees only that institution's business (docs/MESSAGES.md, trust rules). The
+            # desk's J… messages come from the insurer's own counter: no institution.
             raise CenterError(
                 "fixmedins_code: 报文头缺少定点医药机构编号 / the envelope needs fixmedins_code"
             )
         raw = message.get("input")
         if not isinstance(raw, dict):
             raise CenterError("input: 缺少交易输入或不是对象 / missing or not an object")
+        where = "input."
+        if infno in DATA_INFNOS and "data" in raw:
+            # The platform's shape: {"input": {"data": {...}}} (InsureCommonUtil.getInputMap).
+            raw, where = raw["data"], "input.data."
+            if not isinstance(raw, dict):
+                raise CenterError("input.data: 交易输入不是对象 / not an object")
         handler, writes = HANDLERS[infno]
-        return Envelope(infno=infno, **fields), handler, writes, raw
+        return Envelope(infno=infno, **fields), handler, writes, raw, where
 
-    def _run(self, env: Envelope, handler: Handler, writes: bool, raw: dict, replay: bool) -> dict:
+    def _run(
+        self, env: Envelope, handler: Handler, writes: bool, raw: dict, replay: bool, ref: str
+    ) -> dict:
+        """The output of one message (amounts as decimal strings, as the center stores them)."""
         """One message, one transaction. Every write handler is idempotent by its own keys, so the
         msgid is checked optimistically: the insert of the message row at the end fails on a
         reused msgid, the whole transaction rolls back, and the retry (replay=True) answers the
@@ -274,12 +305,13 @@ class Center:
                             "msgid: 已用于另一笔内容不同的报文，请换新的报文ID重发 / "
                             "already used for a different request: send it with a new msgid"
                         )
-                    return prior.response  # a retry: the same answer, nothing done twice
+                    # A retry: the same output, nothing done twice (a fresh envelope around it).
+                    return prior.response.get("output") or {}
             output = handler(ctx, raw)
             response = {
                 "infcode": 0,
-                "inf_refmsgid": self._refmsgid(now, env),
-                "refmsg_time": now.strftime("%Y%m%d%H%M%S"),
+                "inf_refmsgid": ref,
+                "refmsg_time": _ms(now),
                 "output": output,
             }
             if writes and env.msgid:
@@ -299,21 +331,42 @@ class Center:
             if self.faults.once:
                 self.faults.lose_response_after_commit.discard(env.infno)
             raise ResponseLost(env.infno, env.msgid)
-        return response
+        return output
 
     def _refmsgid(self, now: datetime, env: Envelope | None) -> str:
         code = env.fixmedins_code if env and env.fixmedins_code else ""
         admdvs = code[1:5] + "00" if len(code) == 12 and code[1:5].isdigit() else "000000"
         return self.ids.refmsgid(now, admdvs)
 
-    def _error(self, now: datetime, env: Envelope | None, msg: str) -> dict:
+    def _answer(self, now: datetime, env: Envelope, output: dict, ref: str) -> dict:
+        return {
+            "infcode": 0,
+            "inf_refmsgid": ref,
+            "refmsg_time": _ms(now),
+            "respond_time": _ms(self.clock()),
+            "err_msg": None,
+            "warn_msg": None,
+            # Platform transactions write amounts as JSON numbers; the desk's J… extensions keep
+            # their decimal strings (their own contract, pos desk).
+            "output": output if env.infno.startswith("J") else numbers(output),
+        }
+
+    def _error(self, now: datetime, env: Envelope | None, msg: str, ref: str | None = None) -> dict:
         msg = msg.replace("\n", " ")
         return {
             "infcode": -1,
-            "inf_refmsgid": self._refmsgid(now, env),
+            "inf_refmsgid": ref or self._refmsgid(now, env),
+            "refmsg_time": _ms(now),
+            "respond_time": _ms(self.clock()),
             "err_msg": msg,
+            "warn_msg": None,
             "err_detail": error_detail(msg),  # simulator extension: the refusal's parts
         }
+
+
+def _ms(moment: datetime) -> str:
+    """yyyyMMddHHmmssSSS, the platform's refmsg_time/respond_time."""
+    return f"{moment:%Y%m%d%H%M%S}{moment.microsecond // 1000:03d}"
 
 
 def _retryable(exc: DBAPIError) -> bool:

@@ -209,3 +209,22 @@ def choose_sources(
             )
         chosen.append(option)
     return chosen
+
+
+def default_sources(opts: list[Option], order: str, proof_checked: bool) -> list[Option]:
+    """The givers when the hospital names none (a real client's 2206/2207 with acct_used_flag 1):
+    every usable binding, one per giver, in the region's deduction order — 博州's guide: 系统优先
+    使用共济账户，不足部分需现金或银行卡补足. A binding that needs the co-pay proof checked at the
+    counter (昭通) pays only when the cashier confirmed it (exp_content.copay_proof_checked)."""
+    usable = [
+        o
+        for o in opts
+        if o.decision.usable and (proof_checked or not o.decision.needs_counter_proof)
+    ]
+    if order == "largest_available_first":
+        usable.sort(key=lambda o: (-o.decision.available, o.binding.order, o.binding.binding_id))
+    chosen: list[Option] = []
+    for o in usable:
+        if all(c.decision.giver_psn_no != o.decision.giver_psn_no for c in chosen):
+            chosen.append(o)
+    return chosen

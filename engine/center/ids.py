@@ -3,13 +3,21 @@
 `SequenceIds` numbers from the database (a PostgreSQL sequence, or a counter row on SQLite, where
 writers are serialized anyway), so several processes never collide and a fresh test database
 always starts at 1. Tests may pass any object with the same three methods.
+
+inf_refmsgid is answered for every message, refusals and reads included, so it cannot come from
+the message's own transaction (a refusal rolls back; a read must not write). Each process takes a
+block of 10,000 serial numbers from the database in a transaction of its own, before the message's
+transaction begins, and numbers within it: two processes, or one process restarted, never answer
+the same inf_refmsgid.
 """
 
 from __future__ import annotations
 
 import hashlib
-import itertools
 import json
+import secrets
+import threading
+from collections.abc import Callable
 from datetime import datetime
 from typing import Protocol
 
@@ -23,7 +31,8 @@ from engine.center.models import CenterBase, CenterCounter
 SEQUENCES = {
     name: Sequence(f"center_seq_{name}", metadata=CenterBase.metadata)
     # binding / premium: the desk's extension transactions (J101 bind, J201 代缴)
-    for name in ("mdtrt", "setl", "binding", "premium")
+    # refmsg: blocks of inf_refmsgid serial numbers, one per process start (alembic 0007)
+    for name in ("mdtrt", "setl", "binding", "premium", "refmsg")
 }
 
 
@@ -66,12 +75,47 @@ def next_value(session: Session, name: str) -> int:
     return int(row)
 
 
+BLOCK = 10_000  # inf_refmsgid serial numbers a process takes at a time
+
+
+def database_blocks(sessions: Callable[[], Session]) -> Callable[[], int]:
+    """Block numbers from the database, each in a transaction of its own."""
+
+    def take() -> int:
+        for _ in range(3):  # two processes creating the SQLite counter row at once: retry
+            try:
+                with sessions() as session, session.begin():
+                    return next_value(session, "refmsg")
+            except Exception:
+                continue
+        # No writable database (read-only, not migrated): a random block. Collisions then become
+        # merely improbable (1 in 10^6 per pair of processes in the same second), not impossible.
+        return secrets.randbelow(10**6)
+
+    return take
+
+
 class SequenceIds:
     """mdtrt_id: 12 digits; setl_id: 就医地 admdvs + yyyymmdd + 8-digit sequence (22 chars);
-    inf_refmsgid: 接收方医保区划(6) + yyyyMMddHHmmss(14) + 流水号(10), as the platform's."""
+    inf_refmsgid: 接收方医保区划(6) + yyyyMMddHHmmss(14) + 流水号(10), as the platform's; the
+    流水号 is block (6 digits) × 10,000 + the number within the block."""
 
-    def __init__(self) -> None:
-        self._ref = itertools.count(1)
+    def __init__(self, blocks: Callable[[], int] | None = None) -> None:
+        self.blocks = blocks
+        self._lock = threading.Lock()
+        self._block = 0
+        self._used = BLOCK  # no block yet: the first refmsgid takes one
+
+    def reserve(self) -> None:
+        """Take a new block now if the current one is (nearly) spent. The center calls this before
+        a message's transaction begins, so taking a block never waits on that transaction."""
+        with self._lock:
+            if self._used >= BLOCK - 64:  # room for threads already past their reserve()
+                self._take()
+
+    def _take(self) -> None:
+        self._block = (self.blocks or random_block)() % 10**6
+        self._used = 0
 
     def mdtrt_id(self, session: Session, now: datetime) -> str:
         return f"{next_value(session, 'mdtrt'):012d}"
@@ -80,7 +124,17 @@ class SequenceIds:
         return f"{admdvs}{now:%Y%m%d}{next_value(session, 'setl'):08d}"
 
     def refmsgid(self, now: datetime, admdvs: str) -> str:
-        return f"{admdvs}{now:%Y%m%d%H%M%S}{next(self._ref):010d}"
+        with self._lock:
+            if self._used >= BLOCK:
+                self._take()
+            serial = self._block * BLOCK + self._used
+            self._used += 1
+        return f"{admdvs}{now:%Y%m%d%H%M%S}{serial:010d}"
+
+
+def random_block() -> int:
+    """A block for SequenceIds used without a database: random (see database_blocks)."""
+    return secrets.randbelow(10**6)
 
 
 def fingerprint(raw: dict) -> str:

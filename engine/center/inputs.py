@@ -3,10 +3,17 @@
 Unknown extra fields are ignored (real messages carry many we do not use); a missing field, a
 wrong type or a bad code is an error naming the field. Strings stay strings: a number where a
 code is expected is refused rather than guessed.
+
+Types as real HIS clients send them (docs/MESSAGES.md names the sources): amounts, prices and
+quantities as JSON numbers (C# decimal, Java BigDecimal: read exactly as Decimal, never float) or
+plain decimal strings; `feedetl_sn` as a number or a string; `exp_content` as an object, a JSON
+string, null or ""; an optional field sent as null or "" is the same as leaving it out
+(hsa-his sends `"fulamt_ownpay_amt": ""` and `"invono": ""` on 2207).
 """
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Literal
@@ -24,9 +31,9 @@ from engine.codes import Insutype, MdtrtCertType, MedType, Relationship
 from engine.models import null_is_absent, parse_amount, parse_price, parse_quantity
 from engine.money import MAX_TOTAL, to_decimal
 
-# Whether the center takes a JSON number for an amount, price or quantity (read exactly, never as
-# float). Today: strings only ("12.50"), as docs/MESSAGES.md says. Issue #10 flips this one line.
-JSON_NUMBERS = False
+# Whether the center takes a JSON number for an amount, price or quantity: yes, as real clients send
+# them (read exactly as Decimal by the JSON reader; a Python float is still refused).
+JSON_NUMBERS = True
 
 
 def _signed(value: object) -> Decimal:
@@ -49,7 +56,37 @@ class In(BaseModel):
     @model_validator(mode="before")
     @classmethod
     def _null_is_absent(cls, data: object) -> object:
-        return null_is_absent(cls, data)
+        data = null_is_absent(cls, data)
+        if not isinstance(data, dict):
+            return data
+        # An optional field sent as "" (Java clients' habit for "nothing") is left out too.
+        fields = cls.model_fields
+        return {
+            k: v
+            for k, v in data.items()
+            if not (v == "" and k in fields and not fields[k].is_required())
+        }
+
+
+def _sn(value: object) -> object:
+    """feedetl_sn: a string, or a whole JSON number (hsa-his sends integers)."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    return value
+
+
+def _exp_content(value: object) -> object:
+    """exp_content: an object, or the same object as JSON text (the spec: 字符型 4000)."""
+    if value is None or value == "":
+        return {}
+    if isinstance(value, str):
+        try:
+            value = json.loads(value, parse_float=Decimal)
+        except ValueError:
+            raise ValueError("exp_content is neither an object nor JSON text of one") from None
+        if value is None:
+            return {}
+    return value
 
 
 class Cert(In):
@@ -67,7 +104,7 @@ class In2201(Cert):
     begntime: datetime
     ipt_otp_no: str = Field(min_length=1, max_length=30)
     dept_code: str | None = Field(default=None, max_length=30)
-    dept_name: str | None = Field(default=None, max_length=50)
+    dept_name: str | None = Field(default=None, max_length=100)
 
 
 class MdtrtInfo(In):
@@ -85,12 +122,12 @@ class In2203(In):
 
 
 class FeeDetail(In):
-    feedetl_sn: str = Field(min_length=1, max_length=30)
+    feedetl_sn: Annotated[str, BeforeValidator(_sn)] = Field(min_length=1, max_length=30)
     mdtrt_id: str = Field(min_length=1, max_length=30)
     psn_no: str = Field(min_length=1, max_length=30)
     chrg_bchno: str = Field(min_length=1, max_length=30)
     med_list_codg: str = Field(default="", max_length=50)
-    medins_list_codg: str = Field(min_length=1, max_length=50)
+    medins_list_codg: str = Field(min_length=1, max_length=150)
     pric: Price
     cnt: Quantity
     det_item_fee_sumamt: Amount
@@ -116,7 +153,10 @@ class In2204(In):
 
 
 class PreSettleExp(In):
-    mulaid_psn_nos: list[str] = Field(default_factory=list, max_length=10)
+    # Simulator extension. None (not sent): the center chooses — with acct_used_flag 1 every
+    # usable binding in the region's deduction order; a list: exactly these givers, in this
+    # order ([] = no co-pay).
+    mulaid_psn_nos: list[str] | None = Field(default=None, max_length=10)
     copay_proof_checked: bool = False
 
 
@@ -129,7 +169,7 @@ class In2206(Cert):
     chrg_bchno: str = Field(min_length=1, max_length=30)
     insutype: Insutype
     acct_used_flag: Literal["0", "1"]
-    exp_content: PreSettleExp = PreSettleExp()
+    exp_content: Annotated[PreSettleExp, BeforeValidator(_exp_content)] = PreSettleExp()
 
 
 class In2207(In2206):
@@ -175,6 +215,7 @@ class In3201(Period):
 
 
 class Detail3202(In):
+    # Simulator extension: the detail rows inline, instead of a 9101 file named by file_qury_no.
     psn_no: str
     mdtrt_id: str
     setl_id: str
@@ -186,11 +227,14 @@ class Detail3202(In):
 
 
 class In3202(Period):
+    clr_type: Literal["11", "21", "41", "99"] | None = None
+    file_qury_no: str | None = Field(default=None, max_length=30)  # the 9101 upload's number
     medfee_sumamt: Signed
     fund_pay_sumamt: Signed
     cash_payamt: Signed
     fixmedins_setl_cnt: int = Field(ge=0, strict=True)
-    details: list[Detail3202] = Field(default_factory=list, max_length=100_000)
+    # None: the real shape (totals only, the rows are in the file); a list: rows compared one by one.
+    details: list[Detail3202] | None = Field(default=None, max_length=100_000)
 
 
 class In5203(In):
@@ -307,7 +351,7 @@ class InJ401(In):
 class InJ901(In):
     psn_no: PsnNo
     insutype: Insutype | None = None  # needed only when the person has several enrolments
-    psn_insu_stas: Literal["1", "2", "3"] | None = None
+    psn_insu_stas: Literal["1", "2", "4"] | None = None  # 正常 / 暂停 / 终止
     arrears: bool | None = Field(default=None, strict=True)
     acct_frozen: bool | None = Field(default=None, strict=True)
 

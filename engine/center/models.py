@@ -102,7 +102,7 @@ class CenterEnrolment(CenterBase):
     insutype: Mapped[str] = mapped_column(String(3))
     psn_type: Mapped[str] = mapped_column(String(4))
     admdvs: Mapped[str] = mapped_column(String(6))  # 参保地
-    status: Mapped[str] = mapped_column(String(1))  # PsnInsuStas: 1 正常 / 2 暂停 / 3 终止
+    status: Mapped[str] = mapped_column(String(1))  # PsnInsuStas: 1 正常 / 2 暂停 / 4 终止
     arrears: Mapped[bool] = mapped_column(Boolean, default=False)
 
 

@@ -13,6 +13,8 @@ from engine.idcard import IdCardError, validate
 from engine.masking import mask_name
 from engine.money import fmt
 
+UNKNOWN_DATE = "1900-01-01"
+
 
 def resolve_cert(
     ctx: Ctx, cert_type: MdtrtCertType, cert_no: str
@@ -73,21 +75,34 @@ def handle_1101(ctx: Ctx, raw: dict) -> dict:
         .all()
     )
     acct = ctx.account(person.psn_no)
-    insuinfo = [
-        {
-            "insutype": e.insutype,
-            "psn_type": e.psn_type,
-            "balc": fmt(acct.balance) if acct and e.insutype == "310" else "0.00",
-            "psn_insu_stas": e.status,
-            "psn_insu_stas_name": PsnInsuStas(e.status).label(lang),
-            "insuplc_admdvs": e.admdvs,
-            "acct_frozen": bool(acct and acct.frozen and e.insutype == "310"),
-            "arrears": e.arrears,
-            "cvlserv_flag": "0",
-        }
-        for e in enrolments
-    ]
-    exp: dict = {"shown_by": None, "bindings": [], "as_giver": []}
+    insuinfo = []
+    ext = []  # simulator extension: what the platform's insuinfo does not carry
+    for e in enrolments:
+        own = acct is not None and e.insutype == "310"
+        insuinfo.append(
+            {
+                "balc": fmt(acct.balance) if own and acct else "0.00",
+                "insutype": e.insutype,
+                "psn_type": e.psn_type,
+                "psn_insu_stas": e.status,
+                # The simulator keeps no enrolment dates or employers: the platform's own
+                # "unknown" placeholder date (a captured Shanghai 1101 answer shows 1900-01-01).
+                "psn_insu_date": UNKNOWN_DATE,
+                "paus_insu_date": None if e.status == PsnInsuStas.NORMAL.value else UNKNOWN_DATE,
+                "cvlserv_flag": "0",
+                "insuplc_admdvs": e.admdvs,
+                "emp_name": "",
+            }
+        )
+        ext.append(
+            {
+                "insutype": e.insutype,
+                "psn_insu_stas_name": PsnInsuStas(e.status).label(lang),
+                "acct_frozen": bool(own and acct and acct.frozen),
+                "arrears": e.arrears,
+            }
+        )
+    exp: dict = {"shown_by": None, "bindings": [], "as_giver": [], "insuinfo": ext}
     if shown_by:
         holder = ctx.person(shown_by)
         exp["shown_by"] = {"psn_no": holder.psn_no, "psn_name_masked": mask_name(holder.name)}

@@ -1,4 +1,14 @@
-"""【3201】对总账, 【3202】对明细账 (details inline instead of a 9101 file), 【5203】结算信息查询."""
+"""【3201】对总账, 【3202】对明细账, 【5203】结算信息查询.
+
+3202 on the platform: the hospital uploads its detail rows as a file (9101 文件上传), sends 3202
+with the file's `file_qury_no` and the period's totals, and downloads the result file (9102)
+named in the answer's `fileinfo`. The simulator has no file service, so it shortens the path:
+- the real shape (file_qury_no, no `details`): the totals are compared (medfee_sumamt,
+  fund_pay_sumamt, cash_payamt, fixmedins_setl_cnt; clr_type if given), `result` is empty and
+  `fileinfo` is null — nothing is reported missing, since the rows were never seen;
+- the simulator's extension (`details` inline, what the file would hold): row by row, plus one row
+  per settlement the hospital did not send.
+"""
 
 from __future__ import annotations
 
@@ -73,6 +83,8 @@ def handle_3201(ctx: Ctx, raw: dict) -> dict:
 
 def handle_3202(ctx: Ctx, raw: dict) -> dict:
     inp = In3202.model_validate(raw)
+    if inp.details is None:
+        return _3202_totals(ctx, inp)
     rows = {r.setl_id: r for r in counted(ctx, inp)}
     result = []
     seen = set()
@@ -125,6 +137,29 @@ def handle_3202(ctx: Ctx, raw: dict) -> dict:
             "stmt_rslt_dscr": f"不平：{len(bad)} 笔不符" if bad else "平",
         },
         "result": result,
+    }
+
+
+def _3202_totals(ctx: Ctx, inp: In3202) -> dict:
+    rows = [r for r in counted(ctx, inp) if inp.clr_type is None or r.clr_type == inp.clr_type]
+    center = {
+        "medfee_sumamt": sum((r.medfee_sumamt for r in rows), ZERO),
+        "fund_pay_sumamt": sum((r.fund_pay_sumamt for r in rows), ZERO),
+        "cash_payamt": sum((r.psn_cash_pay for r in rows), ZERO),
+        "fixmedins_setl_cnt": len(rows),
+    }
+    diffs = [
+        f"{k} 医院 {getattr(inp, k)} / 中心 {v}" for k, v in center.items() if getattr(inp, k) != v
+    ]
+    return {
+        "stmtinfo": {
+            "setl_optins": inp.setl_optins,
+            "stmt_rslt": "1" if diffs else "0",
+            "stmt_rslt_dscr": "不平：" + "；".join(diffs) if diffs else "平",
+        },
+        "fileinfo": None,  # no result file: the simulator has no 9102 (see the module's doc)
+        "result": [],
+        "exp_content": {k: (v if isinstance(v, int) else fmt(v)) for k, v in center.items()},
     }
 
 

@@ -9,9 +9,14 @@ from engine.center.models import CenterMessage, CenterSettlement
 from engine.models import SETLINFO_MONEY_FIELDS
 from engine.money import fmt, to_decimal
 
+# Every amount of a settlement's answer that a 冲红 negates (2208 answers the original's negation,
+# inscp_scp_amt included, as the platform does: captured in openhis ClassHelper.cs). balc is not
+# an amount of the settlement but the balance after it, and is written anew.
+_SETLDETAIL_AMOUNTS = ("inscp_scp_amt", "fund_payamt")  # crt_payb_lmt_amt is a limit, kept
 
-def _neg(text: str) -> str:
-    return fmt(-to_decimal(text))
+
+def _neg(value: object) -> str | None:
+    return None if value is None else fmt(-to_decimal(value))
 
 
 def _negated_output(orig: CenterSettlement, row: dict, ctx: Ctx) -> dict:
@@ -19,21 +24,34 @@ def _negated_output(orig: CenterSettlement, row: dict, ctx: Ctx) -> dict:
     for name in SETLINFO_MONEY_FIELDS:
         if name != "balc" and info.get(name) is not None:
             info[name] = _neg(info[name])
+    # Answers stored before #10 carried these in setlinfo; they now live in exp_content.
+    moved = {
+        k: info.pop(k) for k in ("own_acct_pay", "insuplc_admdvs", "mdtrtarea_admvs") if k in info
+    }
     info.update(
         setl_id=row["setl_id"],
         orig_setl_id=orig.setl_id,
         balc=fmt(row["balc"]),
         setl_time=ctx.now.strftime("%Y-%m-%d %H:%M:%S"),
         medins_setl_id=ctx.env.msgid,
-        own_acct_pay=_neg(info.get("own_acct_pay", "0.00")),
     )
     detail = [
-        {**d, "fund_payamt": _neg(d["fund_payamt"])} for d in orig.output.get("setldetail", [])
+        {**d, **{k: _neg(d.get(k)) for k in _SETLDETAIL_AMOUNTS if k in d}}
+        for d in orig.output.get("setldetail", [])
     ]
-    mulaid = [
-        {**m, "amount": _neg(m["amount"])} for m in orig.output["exp_content"]["mulaid_detail"]
-    ]
-    return {"setlinfo": info, "setldetail": detail, "exp_content": {"mulaid_detail": mulaid}}
+    exp = orig.output.get("exp_content") or {}
+    mulaid = [{**m, "amount": _neg(m["amount"])} for m in exp.get("mulaid_detail", [])]
+    own = exp.get("own_acct_pay", moved.get("own_acct_pay", "0.00"))
+    return {
+        "setlinfo": info,
+        "setldetail": detail,
+        "exp_content": {
+            "mulaid_detail": mulaid,
+            "own_acct_pay": _neg(own),
+            "insuplc_admdvs": exp.get("insuplc_admdvs", moved.get("insuplc_admdvs")),
+            "mdtrtarea_admvs": exp.get("mdtrtarea_admvs", moved.get("mdtrtarea_admvs")),
+        },
+    }
 
 
 def handle_2208(ctx: Ctx, raw: dict) -> dict:

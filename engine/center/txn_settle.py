@@ -12,7 +12,14 @@ from dataclasses import dataclass
 
 from engine.center import queries
 from engine.center.context import CenterError, Ctx
-from engine.center.eligibility import Option, choose_sources, has_filing, options, ring_fenced
+from engine.center.eligibility import (
+    Option,
+    choose_sources,
+    default_sources,
+    has_filing,
+    options,
+    ring_fenced,
+)
 from engine.center.ids import fingerprint
 from engine.center.inputs import In2206, In2207
 from engine.center.ledger import (
@@ -33,7 +40,7 @@ from engine.center.models import (
 )
 from engine.center.txn_person import check_cert
 from engine.center.txn_visit import fee_item
-from engine.codes import Insutype, PsnInsuStas, clr_type_for
+from engine.codes import FundPayType, Insutype, PsnInsuStas, clr_type_for
 from engine.masking import mask_name
 from engine.models import AcctState, MulaidSource, SettleRequest, Ytd
 from engine.money import ZERO, fmt
@@ -105,16 +112,32 @@ def compute(ctx: Ctx, inp: In2206, *, lock: bool, visit: CenterVisit | None = No
     ytd_rows = (
         lock_ytd(ctx, patient.psn_no, patient.insutype, year) if lock else _ytd(ctx, patient, year)
     )
-    bucket = ytd_rows.get(inp.med_type.value)
+    # One accumulator row per med_type; those of one rule section count together (11, 12 and 13
+    # share the outpatient 起付线 and annual cap where the policy settles them as outpatient).
+    section = policy.section_of(inp.med_type)
+    shared = [r for b, r in ytd_rows.items() if policy.section_of(b) == section]
     dedc_paid = (
         ctx.admission_dedc_paid(visit.mdtrt_id)
         if scope == "admission"
-        else (bucket.dedc_paid if bucket else ZERO)
+        else sum((r.dedc_paid for r in shared), ZERO)
     )
 
     requested = inp.exp_content.mulaid_psn_nos
+    if inp.acct_used_flag == "0" and requested:
+        raise CenterError(
+            "exp_content.mulaid_psn_nos: acct_used_flag 为 0（不使用个人账户），不能使用共济账户 / "
+            "acct_used_flag 0 uses no account money: no co-pay givers either"
+        )
     employee = patient.insutype == Insutype.EMPLOYEE.value
-    wanted = [*requested, patient.psn_no] if employee else requested
+    if requested is None and inp.acct_used_flag == "1":
+        # No choice sent (a real client's 2207): every giver bound to the patient may pay. Read
+        # unlocked to learn whom to lock; the lock order stays accounts, then bindings.
+        q = queries.bindings_of_beneficiary(False)
+        seen = ctx.session.execute(q, {"psn_no": patient.psn_no}).scalars()
+        candidates = sorted({b.giver_psn_no for b in seen})
+    else:
+        candidates = list(requested or [])
+    wanted = [*candidates, patient.psn_no] if employee else candidates
     accounts = (
         lock_accounts(ctx, wanted)
         if lock
@@ -122,7 +145,17 @@ def compute(ctx: Ctx, inp: In2206, *, lock: bool, visit: CenterVisit | None = No
     )
     bindings = lock_bindings(ctx, patient.psn_no) if lock else None
     opts = options(ctx, patient, inst, inp.med_type, accounts=accounts, bindings=bindings)
-    chosen = choose_sources(opts, requested, inp.exp_content.copay_proof_checked, ctx.registry.lang)
+    proof = inp.exp_content.copay_proof_checked
+    if requested is None:
+        # A binding made after the read above has no locked account: it waits for the next visit.
+        usable = [o for o in opts if o.decision.giver_psn_no in candidates]
+        chosen = (
+            default_sources(usable, policy.copay.deduction_order, proof)
+            if inp.acct_used_flag == "1"
+            else []
+        )
+    else:
+        chosen = choose_sources(opts, requested, proof, ctx.registry.lang)
 
     own_acct = accounts.get(patient.psn_no) if employee else None
     use_own = inp.acct_used_flag == "1" and own_acct is not None and not own_acct.frozen
@@ -140,7 +173,7 @@ def compute(ctx: Ctx, inp: In2206, *, lock: bool, visit: CenterVisit | None = No
         hosp_lv=None,
         ytd=Ytd.model_construct(
             dedc_paid=dedc_paid,
-            hifp_paid=bucket.hifp_paid if bucket else ZERO,
+            hifp_paid=sum((r.hifp_paid for r in shared), ZERO),
             big_illness_paid=sum((r.big_paid for r in ytd_rows.values()), ZERO),
         ),
         items=[fee_item(r) for r in lines],
@@ -197,9 +230,7 @@ def _output(ctx: Ctx, c: Computed, setl_id: str | None, *, preview: bool) -> dic
         clr_way="01",
         clr_type=clr_type_for(s.req.med_type).value,
         medins_setl_id=ctx.env.msgid,
-        insuplc_admdvs=patient.admdvs,
-        mdtrtarea_admvs=c.inst.admdvs,
-        own_acct_pay=fmt(s.own),
+        naty="01",
     )
     by_giver = {o.decision.giver_psn_no: o for o in c.chosen}
     mulaid = [
@@ -213,16 +244,33 @@ def _output(ctx: Ctx, c: Computed, setl_id: str | None, *, preview: bool) -> dic
         for giver, amount in s.mulaid
         if amount > 0
     ]
-    exp: dict = {"mulaid_detail": mulaid}
+    # Simulator extensions: what the platform's setlinfo does not carry.
+    exp: dict = {
+        "mulaid_detail": mulaid,
+        "own_acct_pay": fmt(s.own),
+        "insuplc_admdvs": patient.admdvs,
+        "mdtrtarea_admvs": c.inst.admdvs,
+    }
     if preview:
         exp["mulaid_options"] = [o.wire(lang) for o in c.opts]
         exp["trace"] = s.trace(lang)
         exp["result"] = [r.model_dump(mode="json") for r in s.item_results()]
-    return {
-        "setlinfo": setlinfo,
-        "setldetail": [d.model_dump(mode="json") for d in s.setldetail(lang)],
-        "exp_content": exp,
-    }
+    setldetail = [d.model_dump(mode="json") for d in s.setldetail(lang)]
+    info = s.setlinfo()
+    if info.acct_pay > 0:
+        # The platform lists the personal-account fund with the others (captured 2207 answers:
+        # 310200 个人账户基金, fund_payamt = acct_pay, co-pay included).
+        setldetail.append(
+            {
+                "fund_pay_type": FundPayType.EMP_ACCT.value,
+                "fund_pay_type_name": FundPayType.EMP_ACCT.label(lang),
+                "inscp_scp_amt": fmt(info.inscp_scp_amt),
+                "crt_payb_lmt_amt": None,
+                "fund_payamt": fmt(info.acct_pay),
+                "setl_proc_info": None,
+            }
+        )
+    return {"setlinfo": setlinfo, "setldetail": setldetail, "exp_content": exp}
 
 
 def handle_2206(ctx: Ctx, raw: dict) -> dict:

@@ -60,7 +60,10 @@ def handle_2201(ctx: Ctx, raw: dict) -> dict:
             dept_name=inp.dept_name,
         )
         ctx.session.add(visit)
-    return {"mdtrt_id": visit.mdtrt_id, "psn_no": visit.psn_no, "ipt_otp_no": visit.ipt_otp_no}
+    # The platform answers in output.data (Output_2201.cs; captured in openhis ClassHelper.cs).
+    return {
+        "data": {"mdtrt_id": visit.mdtrt_id, "psn_no": visit.psn_no, "ipt_otp_no": visit.ipt_otp_no}
+    }
 
 
 def handle_2203(ctx: Ctx, raw: dict) -> dict:
@@ -121,15 +124,20 @@ def fee_item(row: CenterFeeDetail) -> FeeItem:
     )
 
 
+# The platform writes a large sentinel for "no ceiling", never null (999999 in captured answers).
+NO_CEILING = "999999"
+
+
 def _result_row(row: CenterFeeDetail, params: SettleParams) -> dict:
+    """One 2204 result line as the platform writes it (Output_2204.cs): the split, the catalogue's
+    flags; what only the simulator has (name, acct_payable) is in the line's exp_content."""
     s = split_item(fee_item(row), params)
     return {
         "feedetl_sn": row.feedetl_sn,
-        "med_list_codg": row.med_list_codg,
-        "medins_list_codg": row.medins_list_codg,
-        "name": row.name,
         "det_item_fee_sumamt": fmt(s.amt),
-        "pric_uplmt_amt": row.pric_uplmt_amt,
+        "cnt": row.cnt,
+        "pric": row.pric,
+        "pric_uplmt_amt": NO_CEILING if row.pric_uplmt_amt is None else row.pric_uplmt_amt,
         "selfpay_prop": fmt_ratio(s.prop),
         "fulamt_ownpay_amt": fmt(s.ownpay),
         "overlmt_amt": fmt(s.over),
@@ -137,7 +145,17 @@ def _result_row(row: CenterFeeDetail, params: SettleParams) -> dict:
         "inscp_scp_amt": fmt(s.inscp),
         "chrgitm_lv": row.chrgitm_lv,
         "med_chrgitm_type": row.med_chrgitm_type,
-        "acct_payable": row.acct_payable,
+        # The catalogue carries none of these marks: every flag "0" (no), as most lines are.
+        "bas_medn_flag": "0",
+        "hi_nego_drug_flag": "0",
+        "chld_medc_flag": "0",
+        "list_sp_item_flag": "0",
+        "lmt_used_flag": "0",
+        "drt_reim_flag": "0",
+        "memo": None,
+        "med_list_codg": row.med_list_codg,
+        "medins_list_codg": row.medins_list_codg,
+        "exp_content": {"name": row.name, "acct_payable": row.acct_payable},
     }
 
 

@@ -69,7 +69,7 @@ class Station:
                 "mdtrt_cert_no": cert[1],
                 "ipt_otp_no": otp_no,
             },
-        )["mdtrt_id"]
+        )["data"]["mdtrt_id"]
         self.send(
             "2203",
             {

@@ -23,7 +23,7 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-STATUS = {"normal": "1", "paused": "2", "terminated": "3", "1": "1", "2": "2", "3": "3"}
+STATUS = {"normal": "1", "paused": "2", "terminated": "4", "1": "1", "2": "2", "4": "4"}
 YES_NO = {"yes": True, "no": False}
 
 
@@ -375,7 +375,7 @@ def register(sub) -> None:
 
     a = action("enrolment", act_enrolment, "trainer's switch: change a person's enrolment")
     a.add_argument("--psn", metavar="PSN", required=True)
-    a.add_argument("--status", choices=sorted(STATUS), help="normal/paused/terminated (1/2/3)")
+    a.add_argument("--status", choices=sorted(STATUS), help="normal/paused/terminated (1/2/4)")
     a.add_argument("--arrears", choices=["yes", "no"])
     a.add_argument("--frozen", choices=["yes", "no"], help="freeze the personal account")
     a.add_argument("--insutype", choices=["310", "390"])

@@ -3,9 +3,12 @@
     echo '{"infno": "1101", "fixmedins_code": "H65270100001",
            "input": {"mdtrt_cert_type": "02", "mdtrt_cert_no": "652701198403120319"}}' | pos txn
 
-Each input line is one message; each output line is the center's answer:
-{"infcode": 0, "inf_refmsgid": …, "output": {…}} or {"infcode": -1, "err_msg": "…"}.
-Many messages run in one process against one database (default: the app's, see `pos --db`).
+Each input line is one message, in the platform's envelope ({"infno", "msgid", "fixmedins_code",
+"opter", …, "input": {"data": {…}}}, or the flat "input" the project's own callers send); each
+output line is the center's answer: {"infcode": 0, "inf_refmsgid": …, "refmsg_time": …,
+"respond_time": …, "err_msg": null, "warn_msg": null, "output": {…}} with amounts as JSON numbers,
+or {"infcode": -1, "err_msg": "…", …}. Many messages run in one process against one database
+(default: the app's, see `pos --db`).
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from datetime import datetime
 from typing import IO
 
 from engine.center import Center, ResponseLost
+from engine.center.jsontext import dumps
 from pos.commands import jsonlines
 
 
@@ -22,9 +26,19 @@ def run_lines(center: Center, stdin: IO, stdout: IO[str]) -> int:
     """Answer every line, in order, one answer each: a blank, broken, over-long or non-UTF-8 line
     answers infcode -1 like any bad message and costs only its own answer."""
     for n, raw in enumerate(jsonlines.lines(stdin), 1):
-        stdout.write(jsonlines.dump(_answer(center, n, raw)) + "\n")
+        stdout.write(_dump(_answer(center, n, raw)) + "\n")
         stdout.flush()
     return 0
+
+
+def _dump(answer: dict) -> str:
+    """One line; amounts as the exact JSON numbers they are (escaped if the stream needs it)."""
+    text = dumps(answer)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        text = dumps(answer, ensure_ascii=True)
+    return text
 
 
 def _answer(center: Center, n: int, raw: bytes | jsonlines.LineError) -> dict:

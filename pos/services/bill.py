@@ -16,6 +16,7 @@ from pos.errors import PosError
 from pos.services.rows import catalog_item_view, draft_line_view
 from pos.services.views import CatalogItemView, InsuranceView, LineView, PatientView, VisitView
 from pos.services.window import Window
+from pos.services.wire import output_data
 from pos.store import queries
 from pos.store.books import next_number
 from pos.store.models import Department, DraftLine, Visit
@@ -143,7 +144,7 @@ class Bill:
             opter=cashier.cashier_no,
             insuplc=insurance.insuplc_admdvs,
         )
-        mdtrt_id = str(out.get("mdtrt_id") or "")
+        mdtrt_id = str(output_data(out).get("mdtrt_id") or "")
         if not mdtrt_id:
             raise PosError("CENTER_BAD_OUTPUT", "2201 未返回就诊ID", "2201 returned no mdtrt_id")
         mdtrtinfo = {

@@ -35,6 +35,7 @@ from pos.services.views import (
 )
 from pos.services.window import Window
 from pos.services.wire import amount, copay_option, setlinfo_amounts
+from pos.services.wire import ceiling as wire_ceiling
 from pos.store import queries
 from pos.store.books import SettlementRecord, TenderRow, next_number, write_settlement
 from pos.store.identities import identity_problems
@@ -451,7 +452,12 @@ def _settle_input(
         "chrg_bchno": batch_no,
         "insutype": visit.insutype,
         "acct_used_flag": "1" if acct_used else "0",
-        "exp_content": {"mulaid_psn_nos": list(givers), "copay_proof_checked": bool(proof)},
+        # Always the explicit list: the givers the cashier chose, [] when declined (no co-pay).
+        # No account money at all when the account is off (acct_used_flag 0: none, family too).
+        "exp_content": {
+            "mulaid_psn_nos": list(givers) if acct_used else [],
+            "copay_proof_checked": bool(proof),
+        },
     }
 
 
@@ -487,9 +493,7 @@ def _fee_line(batch_no: str, d: DraftLine, item: CatalogItem, sent: dict, got: d
         chrgitm_lv=str(got.get("chrgitm_lv") or item.chrgitm_lv),
         med_chrgitm_type=str(got.get("med_chrgitm_type") or item.med_chrgitm_type),
         selfpay_prop=Decimal(str(got.get("selfpay_prop") or "0")).quantize(Decimal("0.0001")),
-        pric_uplmt_amt=None
-        if ceiling in (None, "")
-        else Decimal(str(ceiling)).quantize(Decimal("0.000001")),
+        pric_uplmt_amt=wire_ceiling(ceiling),
         **split,
     )
 

@@ -64,7 +64,8 @@ class Identification:
         with window.db.transaction() as s:
             orders = queries.waiting_order_nos(s, certno, window.station.fixmedins_code)
             window.audit(s, "identify", base["psn_no"], {"cert_type": cert_type.value})
-        insurances = tuple(insurance_view(row) for row in out.get("insuinfo") or [])
+        ext = exp.get("insuinfo")
+        insurances = tuple(insurance_view(row, ext) for row in out.get("insuinfo") or [])
         name = str(base.get("psn_name", ""))
         shown = shown_insurance(insurances)
         patient = PatientView(

@@ -3,6 +3,10 @@
 The center answers every message with infcode 0 (output) or -1 (err_msg) and never raises for bad
 input; anything it *raises* is treated as the network losing the response (`ResponseUnknown`):
 the center may or may not have acted, which only a 2601 冲正 by msgid can settle.
+
+The desk speaks as a real HIS client does (docs/MESSAGES.md): the input of the `data`
+transactions goes in `input.data`, amounts go as JSON numbers, and both ways cross as JSON text
+(read with Decimal for numbers), so the message log shows what a real wire carries.
 """
 
 from __future__ import annotations
@@ -15,8 +19,12 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Protocol
 
+from engine.center.jsontext import dumps
 from pos.errors import PosError
 from pos.services.views import MessageRecord
+
+# Transactions whose input the platform wraps in `input.data` (2203 and 2204 are not among them).
+DATA_INFNOS = frozenset({"1101", "2201", "2206", "2207", "2208", "2601", "3201", "3202", "5203"})
 
 
 class CenterPort(Protocol):
@@ -28,9 +36,7 @@ class ResponseUnknown(Exception):
 
 
 def _wire(value: object) -> object:
-    """Decimals as two-decimal-or-exact strings, datetimes as the platform's text."""
-    if isinstance(value, Decimal):
-        return str(value)
+    """Datetimes as the platform's text; Decimals stay Decimal (written as JSON numbers)."""
     if isinstance(value, datetime):
         return value.strftime("%Y-%m-%d %H:%M:%S")
     if isinstance(value, dict):
@@ -62,6 +68,11 @@ def refusal(infno: str, response: object) -> PosError:
         f"Insurance center ({infno}): {en}",
         field=field,
     )
+
+
+def _across(message: object) -> object:
+    """The message as the other end reads it: JSON text, numbers as Decimal (never float)."""
+    return json.loads(dumps(message), parse_float=Decimal)
 
 
 class MsgIds:
@@ -119,10 +130,11 @@ class CenterLink:
             "opter_type": "1",
             "inf_time": now.strftime("%Y-%m-%d %H:%M:%S"),
             "infver": "V1.0",
-            "input": _wire(data),
+            "input": {"data": _wire(data)} if infno in DATA_INFNOS else _wire(data),
         }
+        request = _across(request)
         try:
-            response = self._center.handle(json.loads(json.dumps(request)))
+            response = _across(self._center.handle(request))
         except Exception as exc:  # the transport's failure, whatever the center raised
             self.log.append(MessageRecord(now, infno, msgid, request, None))
             raise ResponseUnknown(f"{infno} {msgid}: {type(exc).__name__}") from exc

@@ -78,7 +78,7 @@ class InsuranceView:
     insutype: str
     psn_type: str
     balc: Decimal
-    psn_insu_stas: str  # 1 正常 / 2 暂停 / 3 终止 / 0 未参保
+    psn_insu_stas: str  # 1 正常 / 2 暂停 / 4 终止 / 0 未参保
     insuplc_admdvs: str
     acct_frozen: bool = False
     arrears: bool = False

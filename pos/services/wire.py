@@ -37,16 +37,42 @@ def int_or_none(value: object) -> int | None:
         return None
 
 
-def insurance_view(row: dict) -> InsuranceView:
+def output_data(output: dict) -> dict:
+    """The `data` node of an answer that has one (2201: output.data{mdtrt_id, …})."""
+    data = output.get("data")
+    return data if isinstance(data, dict) else output
+
+
+def insurance_view(row: dict, ext: object = None) -> InsuranceView:
+    """One 1101 insuinfo row; `ext` is the simulator's exp_content.insuinfo (frozen, arrears),
+    which the platform's insuinfo does not carry (a real platform's answer simply lacks it)."""
+    extra = {}
+    if isinstance(ext, list):
+        extra = next(
+            (e for e in ext if isinstance(e, dict) and e.get("insutype") == row.get("insutype")),
+            {},
+        )
     return InsuranceView(
         insutype=str(row.get("insutype", "")),
         psn_type=str(row.get("psn_type", "")),
         balc=amount(row.get("balc", "0"), "balc"),
         psn_insu_stas=str(row.get("psn_insu_stas", "")),
         insuplc_admdvs=str(row.get("insuplc_admdvs", "")),
-        acct_frozen=flag(row.get("acct_frozen")),
-        arrears=flag(row.get("arrears")),
+        acct_frozen=flag(extra.get("acct_frozen", row.get("acct_frozen"))),
+        arrears=flag(extra.get("arrears", row.get("arrears"))),
     )
+
+
+# 2204's 定价上限金额 is never null on the platform: a large sentinel means "no ceiling".
+NO_CEILING = Decimal("999999")
+
+
+def ceiling(value: object) -> Decimal | None:
+    """A 2204 pric_uplmt_amt as the hospital keeps it: None for none (or the sentinel)."""
+    if value in (None, ""):
+        return None
+    number = Decimal(str(value)).quantize(Decimal("0.000001"))
+    return None if number >= NO_CEILING else number
 
 
 def reason(row: dict) -> Reason:

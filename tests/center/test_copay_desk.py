@@ -161,7 +161,9 @@ def test_quota_edits_stay_between_used_and_the_unfenced_balance(center, engine):
 def test_msgid_replay_binds_once(center, engine):
     first = desk(center, "J101", bind_input(), msgid="DESK-R")
     again = desk(center, "J101", bind_input(), msgid="DESK-R")
-    assert first == again
+    # The same answer in a fresh envelope: every response has an inf_refmsgid of its own.
+    assert (first["infcode"], first["output"]) == (again["infcode"], again["output"])
+    assert first["inf_refmsgid"] != again["inf_refmsgid"]
     with Session(engine) as s:
         mine = s.scalars(select(CenterBinding).where(CenterBinding.giver_psn_no == GIVER)).all()
     assert len(mine) == 2  # 0103 and the new one
@@ -171,7 +173,7 @@ def test_msgid_replay_binds_once(center, engine):
 
 
 def test_an_enrolment_change_ends_the_bindings_of_both_sides(center, bt, engine, people):
-    out = ok(center, "J901", {"psn_no": FATHER, "psn_insu_stas": "3"})
+    out = ok(center, "J901", {"psn_no": FATHER, "psn_insu_stas": "4"})
     assert sorted(b["binding_id"] for b in out["ended"]) == ["BND-BT-0101", "BND-BT-0102"]
     assert all("共济人参保状态变更为终止参保" in b["status_reason"] for b in out["ended"])
     rows = {b["binding_id"]: b for b in ok(center, "J106", {"giver_psn_no": FATHER})["bindings"]}

@@ -10,6 +10,8 @@ from conftest import BORTALA_CLINIC
 
 from pos.bench.station import Refused, Station
 
+D = Decimal
+
 
 def reasons(pre: dict, giver_psn_no: str) -> set[str]:
     option = next(
@@ -36,7 +38,7 @@ def test_arrears_and_expired_binding(bt, people):
 def test_uninsured_beneficiary_cannot_register_and_cannot_be_paid_for(bt, people):
     wy = people["乌云"]
     out = bt.identify("02", wy.certno)
-    assert out["insuinfo"][0]["psn_insu_stas"] == "3"
+    assert out["insuinfo"][0]["psn_insu_stas"] == "4"
     assert {r["code"] for r in out["exp_content"]["bindings"][0]["reasons"]} == {
         "BENEFICIARY_NOT_INSURED"
     }
@@ -78,7 +80,7 @@ def test_zhaotong_account_money_never_pays_class_c(zt, people):
 def test_non_medical_goods_are_cash_only(bt, people):
     visit = open_visit(bt, people["艾孜买提·艾力"], [("HG00065", "45.00", "2")])
     info = visit.settle(givers=[people["艾力·买买提"].psn_no])["setlinfo"]
-    assert (info["acct_mulaid_pay"], info["psn_cash_pay"]) == ("0.00", "90.00")
+    assert (info["acct_mulaid_pay"], info["psn_cash_pay"]) == (D("0.00"), D("90.00"))
 
 
 def test_two_givers_in_zhaotong_follow_the_requested_order(zt, people):
@@ -98,9 +100,9 @@ def test_nearly_used_quota_and_zero_balance(zt, people):
     ygr, lf = people["杨光荣"].psn_no, people["刘芳"].psn_no
     assert reasons(pre, lf) == {"GIVER_BALANCE_ZERO"}
     options = {o["giver_psn_no"]: o for o in pre["exp_content"]["mulaid_options"]}
-    assert options[ygr]["available"] == "10.00"
+    assert options[ygr]["available"] == D("10.00")
     info = visit.settle(givers=[ygr], proof=True)["setlinfo"]
-    assert info["acct_mulaid_pay"] == "10.00"
+    assert info["acct_mulaid_pay"] == D("10.00")
 
 
 def test_family_account_relative_has_no_copay(zt, people):
@@ -122,7 +124,7 @@ def test_beneficiary_out_of_province_scope_and_pending(bt, zt, people):
 def test_retiree_pays_from_own_account(zt, engine, people):
     info = open_visit(zt, people["周德明"]).settle()["setlinfo"]
     assert info["psn_type"] == "1201" and Decimal(info["acct_pay"]) > 0
-    assert info["pool_prop_selfpay"] == "0.6000"  # 三级 0.55 + retiree bonus 0.05
+    assert info["pool_prop_selfpay"] == D("0.6000")  # 三级 0.55 + retiree bonus 0.05
 
 
 def test_non_designated_clinic_refuses_insurance(center, people):

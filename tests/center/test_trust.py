@@ -185,8 +185,15 @@ def test_loose_amounts_are_refused_naming_the_field(bt, text):
     assert answer["infcode"] == -1 and "medfee_sumamt" in answer["err_msg"], answer
 
 
-@pytest.mark.parametrize("number", [D("0.00"), 0, D("1E+400")])
-def test_json_numbers_for_amounts_are_refused_by_the_center(bt, number):
+@pytest.mark.parametrize("number", [D("0.00"), 0])
+def test_json_numbers_for_amounts_are_read_exactly(bt, number):
+    """#10: real clients send amounts as JSON numbers (C# decimal, BigDecimal): read as Decimal."""
+    answer = _3201(bt, number)
+    assert answer["infcode"] == 0 and answer["output"]["stmtinfo"]["stmt_rslt"] == "0", answer
+
+
+@pytest.mark.parametrize("number", [D("1E+400"), 0.0, D("0.001"), True])
+def test_floats_and_impossible_numbers_are_refused_by_the_center(bt, number):
     answer = _3201(bt, number)
     assert answer["infcode"] == -1 and "medfee_sumamt" in answer["err_msg"], answer
 

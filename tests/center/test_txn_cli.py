@@ -77,4 +77,4 @@ def test_pos_txn_subprocess_with_lost_response(engine, db_url, people):
     # It did commit: the same msgid again (no fault now) answers the stored registration.
     cmd = cmd[:-2]
     again = subprocess.run(cmd, input=text, capture_output=True, text=True, cwd=ROOT, timeout=60)
-    assert json.loads(again.stdout)["output"]["mdtrt_id"] == "000000000001"
+    assert json.loads(again.stdout)["output"]["data"]["mdtrt_id"] == "000000000001"

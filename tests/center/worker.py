@@ -50,7 +50,7 @@ def main(url: str, prefix: str, certno: str, giver: str, count: int) -> None:
             )
             summary["fallback"] += 1
         info = out["setlinfo"]
-        total_mulaid += int(info["acct_mulaid_pay"].replace(".", ""))
+        total_mulaid += int(str(info["acct_mulaid_pay"]).replace(".", ""))
         summary["settled"] += 1
         print("ok", info["setl_id"], info["acct_mulaid_pay"], flush=True)
     summary["mulaid"] = f"{total_mulaid / 100:.2f}"

@@ -399,3 +399,26 @@ def test_catalog_search_by_code_name_or_pinyin(desk, desk_at):
     assert desk.search_catalog("  ") == []
     pharmacy = desk_at(BT_PHARMACY, "1201")
     assert pharmacy.search_catalog("HE") == []  # no examinations at a pharmacy
+
+
+def test_the_message_log_shows_the_platforms_shapes(desk):
+    """#10: the desk sends input.data where the platform does and reads the real answers; the F9
+    log keeps both as they crossed the wire (amounts as numbers, read as Decimal)."""
+    desk.identify(AIZMAT)
+    desk.open_visit("11")
+    desk.presettle()
+    log = {ex.infno: ex for ex in desk.exchanges()}
+    for infno in ("1101", "2201", "2206"):
+        assert set(log[infno].request["input"]) == {"data"}, infno
+    assert "feedetail" in log["2204"].request["input"]
+    assert log["2206"].request["input"]["data"]["exp_content"] == {
+        "mulaid_psn_nos": [],  # the prompt has not run: explicitly no co-pay
+        "copay_proof_checked": False,
+    }
+    assert isinstance(log["2206"].request["input"]["data"]["medfee_sumamt"], Decimal)
+    assert set(log["2201"].response["output"]["data"]) == {"mdtrt_id", "psn_no", "ipt_otp_no"}
+    info = log["2206"].response["output"]["setlinfo"]
+    assert isinstance(info["medfee_sumamt"], Decimal) and "own_acct_pay" not in info
+    assert (
+        log["2206"].response["err_msg"] is None and len(log["2206"].response["respond_time"]) == 17
+    )
