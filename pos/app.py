@@ -12,6 +12,7 @@ workers, so the UI never freezes.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
@@ -122,6 +123,18 @@ class PosApp(TranslatedBindings, App[None]):
         self.push_screen(HelpModal(self.screen))
 
     async def action_quit(self) -> None:
+        """Ctrl+Q. With an unsettled bill the first press only asks (the cashier screen says so);
+        leaving gives an open visit's orders back (the desk abandons it) before the app exits."""
+        from screens.cashier import CashierScreen
+
+        cashier = next((s for s in self.screen_stack if isinstance(s, CashierScreen)), None)
+        if cashier is not None:
+            if not cashier.may_quit():
+                return
+            if self._desk is not None:
+                # Leaving anyway: if the books cannot be written the visit stays open, as before.
+                with contextlib.suppress(Exception):
+                    await self.call(self._desk.clear_patient)
         self.exit()
 
     def on_unmount(self) -> None:

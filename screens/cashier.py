@@ -23,7 +23,9 @@ from textual.widgets.option_list import Option
 from engine.codes import MdtrtCertType, MedType
 from engine.money import yuan
 from pos.clock import in_china
+from pos.errors import PosError
 from pos.i18n import get_lang, t
+from pos.services.scan import classify
 from pos.services.views import (
     CatalogItemView,
     MessageRecord,
@@ -46,6 +48,39 @@ from screens.widgets import (
 
 MAX_SCAN = 64
 MAX_ITEM_TEXT = 40
+
+
+def is_credential(text: str) -> bool:
+    """Does typed text read as a credential (电子凭证 token, 身份证, 社保卡)? The desk's classifier
+    decides (pos.services.scan.classify, pure); the screen only asks, it has no patterns of its own."""
+    try:
+        classify(text)
+    except PosError:
+        return False
+    return True
+
+
+class WedgeBuffer:
+    """What a keyboard-wedge scanner typed while focus was not in a text field.
+
+    Printable characters collect; Enter hands back what was collected (and empties the buffer);
+    any other key (arrows, Esc, F-keys) starts over. Classification decides the rest: the same
+    text typed slowly by hand counts too, so nothing here depends on timing.
+    """
+
+    def __init__(self, limit: int = MAX_SCAN) -> None:
+        self.limit = limit
+        self.text = ""
+
+    def feed(self, key: str, character: str | None) -> str | None:
+        if key == "enter":
+            text, self.text = self.text, ""
+            return text or None
+        if character is not None and len(character) == 1 and character.isprintable():
+            self.text = (self.text + character)[-self.limit :]
+        else:
+            self.text = ""
+        return None
 
 
 def clean_text(text: str, limit: int = MAX_SCAN) -> str | None:
@@ -168,6 +203,9 @@ class CashierScreen(TranslatedBindings, Screen[None]):
         self._settling = False
         self._split_stale = True
         self._discard_armed = False
+        self._quit_armed = False
+        self._pending_scan: str | None = None  # a scan waiting for "discard the unsettled bill?"
+        self.wedge = WedgeBuffer()
 
     # ------------------------------------------------------------------ layout
 
@@ -484,18 +522,56 @@ class CashierScreen(TranslatedBindings, Screen[None]):
             return
         self._identify(text)
 
-    def _identify(self, text: str) -> None:
+    def has_unsettled_bill(self) -> bool:
         st = self.state
-        if (
-            st.visit is not None
-            and st.visit.lines
-            and st.settled is None
-            and st.patient is not None
-        ):
-            self.status.show(t("status.finish_first"), "error")
+        return st.visit is not None and bool(st.visit.lines) and st.settled is None
+
+    def _identify(self, text: str) -> None:
+        """A scan from the scan field, the card reader or anywhere else on the screen. With an
+        unsettled bill on the counter it asks first: the scan waits in the scan field, Enter
+        discards the bill (its orders go back to waiting) and identifies, Esc keeps the bill."""
+        if self.has_unsettled_bill() and self._pending_scan != text:
+            self._pending_scan = text
+            scan = self.query_one("#scan", Input)
+            scan.value = text
+            scan.focus()
+            self.status.show(t("status.scan_discard_confirm"), "error")
             return
+        self._pending_scan = None
+        self._discard_armed = self._quit_armed = False
         if self._start("identify"):
             self.run_identify(text)
+
+    def scan_from_anywhere(self, text: str) -> None:
+        """A credential typed while focus was elsewhere (the bill, a modal, nothing): close what is
+        on top of this screen and send it to identification."""
+        stack = self.app.screen_stack
+        if self in stack:
+            for _ in range(len(stack) - 1 - stack.index(self)):
+                self.app.pop_screen()
+        self._identify(text.strip().upper())
+
+    def wedge_key(self, event) -> bool:
+        """Feed a key that reached this screen (or a modal above it) unhandled; True when it
+        completed a credential, which then went to identification."""
+        if isinstance(self.app.focused, Input):
+            self.wedge.text = ""
+            return False
+        text = self.wedge.feed(event.key, event.character)
+        if text is None or not is_credential(text):
+            return False
+        event.stop()
+        event.prevent_default()
+        self.scan_from_anywhere(text)
+        return True
+
+    def may_quit(self) -> bool:
+        """Ctrl+Q: with an unsettled bill, the first press only asks."""
+        if self.has_unsettled_bill() and not self._quit_armed:
+            self._quit_armed = True
+            self.status.show(t("status.quit_confirm"), "error")
+            return False
+        return True
 
     @on(Input.Changed, "#item-entry")
     def _item_changed(self, event: Input.Changed) -> None:
@@ -552,6 +628,11 @@ class CashierScreen(TranslatedBindings, Screen[None]):
             self.status.show(t("bill.need_item"), "error")
             return
         if not hits:
+            if is_credential(value):  # a scan while focus was in 加项目
+                event.input.value = ""
+                self.query_one("#suggestions").display = False
+                self._identify(value.strip().upper())
+                return
             self.status.show(t("bill.not_found", text=name.strip()), "error")
             return
         if len(hits) > 1:
@@ -822,6 +903,10 @@ class CashierScreen(TranslatedBindings, Screen[None]):
 
     def action_back(self) -> None:
         focused = self.focused
+        if self._pending_scan is not None:  # keep the bill: the waiting scan is dropped
+            self._pending_scan = None
+            self.query_one("#scan", Input).value = ""
+        self._quit_armed = False
         if focused is not None and focused.id in ("item-entry", "suggestions"):
             self.query_one("#suggestions").display = False
             self.query_one(BillTable).focus()
@@ -833,6 +918,8 @@ class CashierScreen(TranslatedBindings, Screen[None]):
         self.status.show(t("status.back"), "info")
 
     def on_key(self, event) -> None:
+        if self.wedge_key(event):
+            return
         # Down from the item entry walks into the suggestions.
         if event.key == "down" and self.focused is not None and self.focused.id == "item-entry":
             options = self.query_one("#suggestions", OptionList)

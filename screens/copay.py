@@ -20,7 +20,7 @@ from engine.codes import Relationship
 from engine.money import yuan
 from pos.i18n import get_lang, t
 from pos.services.views import CopayOption, PresettleView, own_acct_pay
-from screens.common import StatusLine, TranslatedBindings, key
+from screens.common import ForwardsScans, StatusLine, TranslatedBindings, key
 from screens.widgets import code_label
 
 
@@ -45,7 +45,7 @@ def option_prompt(o: CopayOption) -> Text:
     return text
 
 
-class CopayModal(TranslatedBindings, ModalScreen[CopayChoice | None]):
+class CopayModal(ForwardsScans, TranslatedBindings, ModalScreen[CopayChoice | None]):
     CSS_PATH = "copay.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         key("f8", "accept", "key.copay_accept", id="copay-accept", priority=True),

@@ -16,7 +16,7 @@ from textual.widgets.option_list import Option
 from engine.codes import MedType
 from pos.i18n import t
 from pos.services.views import LineView
-from screens.common import StatusLine, TranslatedBindings, key
+from screens.common import ForwardsScans, StatusLine, TranslatedBindings, key
 from screens.widgets import code_label
 
 MAX_QTY = Decimal("9999")
@@ -41,7 +41,7 @@ def parse_quantity(text: str) -> Decimal | None:
     return value
 
 
-class MedTypeModal(TranslatedBindings, ModalScreen[str | None]):
+class MedTypeModal(ForwardsScans, TranslatedBindings, ModalScreen[str | None]):
     CSS_PATH = "modals.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [key("escape", "close", "key.back", id="medtype-close")]
 
@@ -80,7 +80,7 @@ class MedTypeModal(TranslatedBindings, ModalScreen[str | None]):
         self.dismiss(None)
 
 
-class QuantityModal(TranslatedBindings, ModalScreen[Decimal | None]):
+class QuantityModal(ForwardsScans, TranslatedBindings, ModalScreen[Decimal | None]):
     CSS_PATH = "modals.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         key("escape", "close", "key.back", id="quantity-close")

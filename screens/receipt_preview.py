@@ -15,7 +15,7 @@ from textual.widgets import Footer, Static
 
 from pos.i18n import t
 from pos.services.views import SettleOutcome
-from screens.common import StatusLine, TranslatedBindings, error_text, key
+from screens.common import ForwardsScans, StatusLine, TranslatedBindings, error_text, key
 
 
 class Printed(Message):
@@ -25,7 +25,7 @@ class Printed(Message):
         self.ok = ok
 
 
-class ReceiptModal(TranslatedBindings, ModalScreen[None]):
+class ReceiptModal(ForwardsScans, TranslatedBindings, ModalScreen[None]):
     CSS_PATH = "receipt_preview.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         key("f8", "print", "key.print", id="receipt-print", priority=True),

@@ -112,6 +112,8 @@ class Bill:
                 "本机构不是医保定点机构，不能医保结算（家庭共济也不能使用）",
                 "This institution is not designated: no insurance settlement (and no family co-pay)",
             )
+        # Another 医疗类别 for the same patient: the visit it replaces gives its orders back first.
+        self.abandon()
         now = window.clock()
         with window.db.transaction() as s:
             orders = queries.waiting_orders(
@@ -218,6 +220,33 @@ class Bill:
             visit.status = "cancelled"
             window.audit(s, "visit.cancel", visit.ipt_otp_no, {"mdtrt_id": visit.mdtrt_id})
         window.counter.open_visit(None)
+
+    def abandon(self, visit_id: int | None = None) -> bool:
+        """Let go of a visit (default: the counter's) the cashier walks away from — F10, quit, a
+        new patient, another 医疗类别 — so its orders wait for the next visit at once.
+
+        Only an open visit of this institution is cancelled (as `cancel_visit`); a settled one, or
+        one with a 2207 whose outcome is unknown (冲正 first), is left as it is. True if cancelled.
+        """
+        window = self.window
+        visit_id = window.counter.visit_id if visit_id is None else visit_id
+        if visit_id is None:
+            return False
+        with window.db.transaction() as s:
+            visit = s.get(Visit, visit_id)
+            if (
+                visit is None
+                or visit.status != "open"
+                or visit.fixmedins_code != window.station.fixmedins_code
+                or queries.visit_has_open_call(s, visit_id)
+            ):
+                return False
+            queries.release_visit(s, visit_id)
+            visit.status = "cancelled"
+            window.audit(s, "visit.cancel", visit.ipt_otp_no, {"mdtrt_id": visit.mdtrt_id})
+        if window.counter.visit_id == visit_id:
+            window.counter.open_visit(None)
+        return True
 
     def current_visit(self) -> VisitView | None:
         visit_id = self.window.counter.visit_id

@@ -1,0 +1,151 @@
+"""Issue #8 at the window: what a new user met in the first hour, one regression each."""
+
+from __future__ import annotations
+
+from screens.cashier import CashierScreen
+from screens.receipt_preview import ReceiptModal
+from tests.screens import personas as P
+from tests.screens.flow import login, press, scan, settle_ui, type_text
+
+
+def cashier(app) -> CashierScreen:
+    return next(s for s in app.screen_stack if isinstance(s, CashierScreen))
+
+
+def status(app) -> str:
+    return str(cashier(app).status.render())
+
+
+async def wedge(pilot, text: str) -> None:
+    """A keyboard-wedge scanner: the characters and Enter, wherever focus is."""
+    await type_text(pilot, text)
+    await pilot.press("enter")
+    await settle_ui(pilot)
+
+
+# ------------------------------------------------------------------ #8.1 abandoned visits
+
+
+async def test_f10_twice_gives_the_orders_back(make_app):
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await login(pilot)
+        await scan(pilot, P.MINOR_ONE_GIVER)
+        assert len(cashier(app).state.visit.lines) == 5
+        await press(pilot, "f10", "f10")
+        assert cashier(app).state.visit is None
+        await scan(pilot, P.MINOR_ONE_GIVER)
+        assert len(cashier(app).state.visit.lines) == 5  # was: 带入医嘱 0 项
+
+
+async def test_quit_with_an_unsettled_bill_asks_then_gives_the_orders_back(make_app):
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await login(pilot)
+        await scan(pilot, P.MINOR_ONE_GIVER)
+        desk = app.desk
+        visit_id = desk.visit_id
+        await press(pilot, "ctrl+q")
+        assert app.is_running and "Ctrl+Q" in status(app)  # asked first
+        await pilot.press("ctrl+q")
+        await settle_ui(pilot)
+    assert desk.visit_view(visit_id).status == "cancelled"
+    assert desk.identify(P.MINOR_ONE_GIVER).pending_orders == ("RX-BT-001",)
+
+
+async def test_escape_after_the_quit_question_keeps_the_bill(make_app):
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await login(pilot)
+        await scan(pilot, P.MINOR_ONE_GIVER)
+        await press(pilot, "ctrl+q", "escape", "ctrl+q")
+        assert app.is_running  # Esc disarmed it: the next Ctrl+Q asks again
+        assert len(cashier(app).state.visit.lines) == 5
+
+
+# ------------------------------------------------------------------ #8.2 a scan is never lost
+
+
+def test_wedge_buffer_and_the_desks_classifier():
+    from screens.cashier import WedgeBuffer, is_credential
+
+    buf = WedgeBuffer()
+    for ch in P.FATHER_ECERT:
+        assert buf.feed(ch, ch) is None
+    assert buf.feed("enter", "\r") == P.FATHER_ECERT
+    assert buf.feed("enter", "\r") is None
+    for ch in "X650":
+        buf.feed(ch, ch)
+    buf.feed("escape", "\x1b")  # any non-printable key starts over
+    assert buf.feed("enter", "\r") is None
+    assert is_credential(P.FATHER_ECERT) and is_credential(P.MINOR_TWO_GIVERS_CARD)
+    assert is_credential(P.MINOR_ONE_GIVER)
+    assert not is_credential(P.BAD_CHECK_DIGIT) and not is_credential("阿莫西林")
+
+
+async def test_scan_with_focus_on_the_bill_identifies(make_app):
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await login(pilot)
+        await scan(pilot, P.FATHER_ECERT)  # 艾力: a pharmacy order only, so no lines here
+        cashier(app).query_one("#bill-table").focus()
+        await wedge(pilot, P.MINOR_TWO_GIVERS_CARD)
+        assert cashier(app).state.patient.name_masked.startswith("阿")
+
+
+async def test_scan_in_the_item_field_is_not_an_item(make_app):
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await login(pilot)
+        await scan(pilot, P.FATHER_ECERT)
+        await press(pilot, "f4")
+        await wedge(pilot, P.MINOR_TWO_GIVERS_CARD)
+        assert "未找到" not in status(app)
+        assert cashier(app).state.patient.name_masked.startswith("阿")
+
+
+async def test_scan_in_the_receipt_preview_serves_the_next_patient(make_app):
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await login(pilot)
+        await scan(pilot, P.RETIREE_OWN_ACCOUNT)
+        await press(pilot, "f3", "down", "enter", "f8")
+        await press(pilot, "f8")  # settle: all from his own account
+        await settle_ui(pilot)
+        assert isinstance(app.screen, ReceiptModal)
+        await wedge(pilot, P.MINOR_ONE_GIVER)
+        assert not isinstance(app.screen, ReceiptModal)
+        assert cashier(app).state.patient.name_masked.startswith("艾")
+        assert len(cashier(app).state.visit.lines) == 5
+
+
+async def test_scan_after_escape_from_a_modal(make_app):
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await login(pilot)
+        await scan(pilot, P.FATHER_ECERT)
+        await press(pilot, "f3", "escape")
+        app.set_focus(None)
+        await wedge(pilot, P.MINOR_ONE_GIVER)
+        assert cashier(app).state.patient.name_masked.startswith("艾孜"[0])
+        assert len(cashier(app).state.visit.lines) == 5
+
+
+async def test_scan_over_an_unsettled_bill_asks_and_keeps_the_scan(make_app):
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await login(pilot)
+        await scan(pilot, P.MINOR_ONE_GIVER)
+        first = cashier(app).state.patient.psn_no
+        cashier(app).query_one("#bill-table").focus()
+        await wedge(pilot, P.MINOR_TWO_GIVERS_CARD)
+        screen = cashier(app)
+        assert screen.state.patient.psn_no == first  # not yet: it asks
+        assert screen.query_one("#scan").value == P.MINOR_TWO_GIVERS_CARD  # the scan waits
+        assert "Enter" in status(app)
+        await press(pilot, "enter")
+        assert screen.state.patient.psn_no != first
+        assert len(screen.state.visit.lines) > 0  # 阿依努尔's own order
+        await press(pilot, "f10", "f10")
+        await scan(pilot, P.MINOR_ONE_GIVER)
+        assert len(screen.state.visit.lines) == 5  # the first bill's orders came back
