@@ -47,6 +47,8 @@ from screens.widgets import (
 )
 
 MAX_SCAN = 64
+# Desk refusals of an insured visit after which 全自费 is the way on (F3 offers it).
+SELFPAY_HINT = ("PATIENT_NOT_INSURED", "INSTITUTION_NOT_DESIGNATED")
 MAX_ITEM_TEXT = 40
 
 
@@ -170,10 +172,11 @@ class Cleared(Message):
 
 
 class Failed(Message):
-    def __init__(self, step: str, text: str) -> None:
+    def __init__(self, step: str, text: str, code: str = "") -> None:
         super().__init__()
         self.step = step
         self.text = text
+        self.code = code
 
 
 class CashierScreen(TranslatedBindings, Screen[None]):
@@ -271,7 +274,9 @@ class CashierScreen(TranslatedBindings, Screen[None]):
         n = len(visit.lines) if visit else 0
         self.query_one("#bill-total", Static).update(t("bill.total", n=n, total=yuan(total)))
         info = ""
-        if visit is not None:
+        if visit is not None and visit.selfpay:
+            info = t("bill.visit_selfpay", med=code_label(MedType, visit.med_type))
+        elif visit is not None:
             info = t("bill.visit", med=code_label(MedType, visit.med_type), mdtrt=visit.mdtrt_id)
         self.query_one("#visit-info", Static).update(info)
 
@@ -305,12 +310,15 @@ class CashierScreen(TranslatedBindings, Screen[None]):
         self.post_message(Identified(patient))
 
     @work(group="desk")
-    async def run_open_visit(self, med_type: str) -> None:
+    async def run_open_visit(self, med_type: str, selfpay: bool = False) -> None:
         desk = self.app.desk
         try:
-            visit = await self.app.call(desk.open_visit, med_type)
+            if selfpay:
+                visit = await self.app.call(desk.open_selfpay_visit, med_type)
+            else:
+                visit = await self.app.call(desk.open_visit, med_type)
         except Exception as exc:
-            self.post_message(Failed("visit", error_text(exc)))
+            self.post_message(Failed("visit", error_text(exc), getattr(exc, "code", "")))
             return
         self.post_message(VisitLoaded(visit, note=t("status.visit_opened", n=len(visit.lines))))
 
@@ -389,7 +397,10 @@ class CashierScreen(TranslatedBindings, Screen[None]):
         self._done()
         if msg.step == "settle":
             self._settling = False
-        self.status.show(msg.text, "error")
+        text = msg.text
+        if msg.code in SELFPAY_HINT:  # the way on: charge it as 全自费 (F3)
+            text = f"{text}{t('status.selfpay_hint')}"
+        self.status.show(text, "error")
         self._refresh_log()
         if msg.step == "identify":
             scan = self.query_one("#scan", Input)
@@ -683,12 +694,19 @@ class CashierScreen(TranslatedBindings, Screen[None]):
         if self.state.settled is not None:
             self.status.show(t("status.already_settled"), "error")
             return
-        from screens.modals import MedTypeModal
+        from screens.modals import SELFPAY, MedTypeModal
 
-        current = self.state.visit.med_type if self.state.visit else "11"
+        visit = self.state.visit
+        current = (SELFPAY if visit.selfpay else visit.med_type) if visit else "11"
 
         def chosen(code: str | None) -> None:
-            if code and code != current and self._start("visit"):
+            if not code or code == current or not self._start("visit"):
+                return
+            if code == SELFPAY:  # 全自费: the visit's 医疗类别 stays what the window uses
+                session = self.app.session
+                pharmacy = session is not None and session.station.is_pharmacy
+                self.run_open_visit("41" if pharmacy else "11", selfpay=True)
+            else:
                 self.run_open_visit(code)
 
         self.app.push_screen(MedTypeModal(self.app.desk.med_types(), current), chosen)

@@ -41,6 +41,9 @@ def parse_quantity(text: str) -> Decimal | None:
     return value
 
 
+SELFPAY = "selfpay"  # the last choice: 全自费, a visit the hospital charges without insurance
+
+
 class MedTypeModal(ForwardsScans, TranslatedBindings, ModalScreen[str | None]):
     CSS_PATH = "modals.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [key("escape", "close", "key.back", id="medtype-close")]
@@ -62,6 +65,9 @@ class MedTypeModal(ForwardsScans, TranslatedBindings, ModalScreen[str | None]):
                     )
                     for c in self.codes
                 ),
+                Option(
+                    t("medtype.selfpay") + ("  ←" if self.current == SELFPAY else ""), id=SELFPAY
+                ),
                 id="medtypes",
             )
         yield Footer()
@@ -71,6 +77,8 @@ class MedTypeModal(ForwardsScans, TranslatedBindings, ModalScreen[str | None]):
         ol.focus()
         if self.current in self.codes:
             ol.highlighted = self.codes.index(self.current)
+        elif self.current == SELFPAY:
+            ol.highlighted = len(self.codes)
 
     @on(OptionList.OptionSelected)
     def _picked(self, event: OptionList.OptionSelected) -> None:

@@ -301,6 +301,12 @@ class CashierDesk:
         return self.bill.open_visit(med_type, dept_code=dept_code, insutype=insutype)
 
     @guarded
+    def open_selfpay_visit(
+        self, med_type: str = "11", *, dept_code: str | None = None
+    ) -> VisitView:
+        return self.bill.open_selfpay_visit(med_type, dept_code=dept_code)
+
+    @guarded
     def cancel_visit(self) -> None:
         self.bill.cancel_visit()
 

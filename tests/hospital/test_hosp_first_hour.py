@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.hospital.helpers import AILI, AIZMAT, checkout, problems
+from tests.hospital.helpers import AILI, AIZMAT, BT_CLINIC, GULNAR, WUYUN, checkout, problems
 
 # ------------------------------------------------------------------ #8.1 an abandoned visit
 
@@ -53,3 +53,101 @@ def test_abandoning_is_audited(db, desk):
             select(AuditEntry.action).where(AuditEntry.subject == visit.ipt_otp_no)
         ).all()
     assert actions[-1] == "visit.cancel"
+
+
+# ------------------------------------------------------------------ #8.5 全自费
+
+
+def test_terminated_insurance_settles_as_selfpay(db, desk):
+    from decimal import Decimal
+
+    import pytest
+
+    from pos.errors import PosError
+    from pos.services.views import TenderInput
+
+    desk.identify(WUYUN)
+    with pytest.raises(PosError) as refused:
+        desk.open_visit("11")
+    assert refused.value.code == "PATIENT_NOT_INSURED" and "全自费" in refused.value.message_zh
+    visit = desk.open_selfpay_visit("11")
+    assert visit.selfpay and visit.lines and visit.mdtrt_id == ""
+    sent = len(desk.exchanges())
+    pre = desk.presettle()
+    assert pre.psn_cash_pay == visit.total and pre.amount("fund_pay_sumamt") == 0
+    assert pre.copay_options == ()
+    done = desk.settle([TenderInput("wechat", pre.psn_cash_pay)])
+    assert len(desk.exchanges()) == sent  # nothing went to the center
+    st = done.settlement
+    assert st.kind == "selfpay" and st.receipt_no == "MZ202500000001"
+    assert st.amounts["fulamt_ownpay_amt"] == st.amounts["psn_cash_pay"] == visit.total
+    assert [t.method for t in st.tenders] == ["wechat"]
+    assert desk.settle([TenderInput("wechat", pre.psn_cash_pay)]).already  # never twice
+    assert problems(db) == []
+    close = desk.day_close()
+    assert close.settle_count == 1 and close.tenders == {"wechat": visit.total}
+    assert close.psn_cash_pay == visit.total and close.fund_pay_sumamt == Decimal("0.00")
+    assert problems(db) == []
+
+
+def test_selfpay_and_insured_share_the_receipt_series(db, desk):
+    from pos.services.views import TenderInput
+
+    checkout(desk, AIZMAT)
+    desk.identify(AILI)  # insured, but declines insurance: 全自费 on request
+    desk.open_selfpay_visit("11")
+    desk.add_line(desk.catalog()[0].medins_list_codg, "1")
+    pre = desk.presettle()
+    done = desk.settle([TenderInput("cash", pre.psn_cash_pay, tendered=pre.psn_cash_pay + 10)])
+    assert done.settlement.receipt_no == "MZ202500000002" and done.settlement.change == 10
+    assert problems(db) == []
+
+
+def test_selfpay_at_a_non_designated_clinic(db, desk_at):
+    from pos.services.views import TenderInput
+
+    clinic = desk_at(BT_CLINIC, "1901")
+    clinic.identify(GULNAR)
+    visit = clinic.open_selfpay_visit("11")
+    assert visit.lines  # her order at the clinic
+    pre = clinic.presettle()
+    done = clinic.settle([TenderInput("alipay", pre.psn_cash_pay)])
+    assert done.settlement.kind == "selfpay"
+    assert problems(db) == []
+
+
+def test_db_check_names_a_selfpay_row_with_insurance_money(db, desk):
+    from pos.services.views import TenderInput
+    from tests.hospital.helpers import drop_append_only_guards
+
+    desk.identify(WUYUN)
+    desk.open_selfpay_visit("11")
+    pre = desk.presettle()
+    done = desk.settle([TenderInput("cash", pre.psn_cash_pay)])
+    drop_append_only_guards(db)
+    with db.engine.begin() as conn:
+        conn.exec_driver_sql(
+            "UPDATE hosp_settlements SET hifp_pay = 1, fund_pay_sumamt = 1 WHERE setl_id = ?"
+            if db.engine.dialect.name == "sqlite"
+            else "UPDATE hosp_settlements SET hifp_pay = 1, fund_pay_sumamt = 1 WHERE setl_id = %s",
+            (done.settlement.setl_id,),
+        )
+    assert any("全自费" in p for p in problems(db))
+
+
+def test_selfpay_reprints_from_the_books_without_insurance_lines(db, desk, tmp_path, capsys):
+    from pos.cli import main
+    from pos.services.views import TenderInput
+
+    desk.identify(WUYUN)
+    desk.open_selfpay_visit("11")
+    pre = desk.presettle()
+    done = desk.settle([TenderInput("bank_card", pre.psn_cash_pay)])
+    if db.engine.dialect.name != "sqlite":
+        return
+    assert main(["--db", db.url, "receipt", "list"]) == 0
+    assert "全自费" in capsys.readouterr().out
+    no = done.settlement.receipt_no
+    assert main(["--db", db.url, "receipt", "show", no, "--format", "text"]) == 0
+    text = capsys.readouterr().out
+    assert "补打" in text and "全自费" in text and "医保统筹基金支付" not in text

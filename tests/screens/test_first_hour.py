@@ -149,3 +149,26 @@ async def test_scan_over_an_unsettled_bill_asks_and_keeps_the_scan(make_app):
         await press(pilot, "f10", "f10")
         await scan(pilot, P.MINOR_ONE_GIVER)
         assert len(screen.state.visit.lines) == 5  # the first bill's orders came back
+
+
+# ------------------------------------------------------------------ #8.5 全自费
+
+
+async def test_terminated_insurance_is_charged_as_selfpay(make_app):
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await login(pilot)
+        await scan(pilot, P.GRANDMA_TERMINATED)
+        assert "F3" in status(app) and "全自费" in status(app)  # the way on is named
+        await press(pilot, "f3", "down", "down", "down", "enter")
+        visit = cashier(app).state.visit
+        assert visit is not None and visit.selfpay and visit.lines
+        await press(pilot, "f8")  # pre-settle, then the tender dialog
+        await press(pilot, "f8")  # cash, exact
+        await settle_ui(pilot)
+        assert isinstance(app.screen, ReceiptModal)
+        receipt, slip = app.screen.papers
+        assert "全自费" in receipt and "医保统筹基金支付" not in receipt
+        assert "收费明细（全自费）" in slip
+    stored = app.desk.settlements()
+    assert stored[0].kind == "selfpay" and stored[0].amounts["psn_cash_pay"] == visit.total
