@@ -181,19 +181,30 @@ class Failed(Message):
 
 class CashierScreen(TranslatedBindings, Screen[None]):
     CSS_PATH = "cashier.tcss"
+    # Every F-key action has a Ctrl alternative (terminals take F11, browsers F5/F11/F12); the
+    # footer and F1 help show both. Priority: the Ctrl keys work while focus is in a text field.
     BINDINGS: ClassVar[list[BindingType]] = [
-        key("f2", "read_card", "key.read_card", id="read-card"),
-        key("f3", "med_type", "key.med_type", id="med-type"),
-        key("f4", "add_item", "key.add_item", id="add-item"),
-        key("f5", "presettle", "key.presettle", id="presettle"),
-        key("f6", "copay", "key.copay", id="copay"),
-        key("f7", "quantity", "key.quantity", id="edit-quantity", show=False),
-        key("delete", "remove_line", "key.remove", id="remove-line", show=False),
-        key("f8", "tender", "key.tender", id="tender"),
-        key("f9", "toggle_log", "key.log", id="message-log"),
-        key("f10", "next_patient", "key.next", id="next-patient"),
-        key("f11", "toggle_acct", "key.acct", id="toggle-account", show=False),
-        key("f12", "reverse_lost", "key.reverse", id="reverse-lost", show=False),
+        key("f2,ctrl+r", "read_card", "key.read_card", id="read-card", priority=True),
+        key("f3,ctrl+l", "med_type", "key.med_type", id="med-type", priority=True),
+        key("f4,ctrl+b", "add_item", "key.add_item", id="add-item", priority=True),
+        key("f5,ctrl+p", "presettle", "key.presettle", id="presettle", priority=True),
+        key("f6,ctrl+f", "copay", "key.copay", id="copay", priority=True),
+        key("f7,ctrl+e", "quantity", "key.quantity", id="edit-quantity", show=False, priority=True),
+        key("delete,ctrl+d", "remove_line", "key.remove", id="remove-line", show=False),
+        key("f8,ctrl+s", "tender", "key.tender", id="tender", priority=True),
+        key("f9,ctrl+o", "toggle_log", "key.log", id="message-log", show=False, priority=True),
+        key("f10,ctrl+y", "next_patient", "key.next", id="next-patient", priority=True),
+        key(
+            "f11,ctrl+k", "toggle_acct", "key.acct", id="toggle-account", show=False, priority=True
+        ),
+        key(
+            "f12,ctrl+z",
+            "reverse_lost",
+            "key.reverse",
+            id="reverse-lost",
+            show=False,
+            priority=True,
+        ),
         key("escape", "back", "key.back", id="back", show=False),
     ]
 
@@ -272,7 +283,8 @@ class CashierScreen(TranslatedBindings, Screen[None]):
         visit = self.state.visit
         total = visit.total if visit else Decimal("0.00")
         n = len(visit.lines) if visit else 0
-        self.query_one("#bill-total", Static).update(t("bill.total", n=n, total=yuan(total)))
+        key = "bill.total_one" if n == 1 else "bill.total"  # English: "1 line", "2 lines"
+        self.query_one("#bill-total", Static).update(t(key, n=n, total=yuan(total)))
         info = ""
         if visit is not None and visit.selfpay:
             info = t("bill.visit_selfpay", med=code_label(MedType, visit.med_type))

@@ -37,7 +37,7 @@ def binding_rows(screen: Screen) -> list[tuple[str, str, str]]:
 class HelpModal(ForwardsScans, TranslatedBindings, ModalScreen[None]):
     CSS_PATH = "help.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
-        key("escape,f1", "close", "key.close", id="help-close")
+        key("escape,f1,ctrl+g", "close", "key.close", id="help-close")
     ]
 
     def __init__(self, under: Screen) -> None:

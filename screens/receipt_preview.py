@@ -28,8 +28,8 @@ class Printed(Message):
 class ReceiptModal(ForwardsScans, TranslatedBindings, ModalScreen[None]):
     CSS_PATH = "receipt_preview.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
-        key("f8", "print", "key.print", id="receipt-print", priority=True),
-        key("f10", "next", "key.next", id="receipt-next"),
+        key("f8,ctrl+s", "print", "key.print", id="receipt-print", priority=True),
+        key("f10,ctrl+y", "next", "key.next", id="receipt-next"),
         key("escape", "close", "key.close", id="receipt-close"),
     ]
 

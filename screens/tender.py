@@ -45,7 +45,7 @@ def parse_amount(text: str) -> Decimal | None:
 class TenderModal(ForwardsScans, TranslatedBindings, ModalScreen[list[TenderInput] | None]):
     CSS_PATH = "tender.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
-        key("f8", "confirm", "key.settle", id="tender-confirm", priority=True),
+        key("f8,ctrl+s", "confirm", "key.settle", id="tender-confirm", priority=True),
         key("escape", "back", "key.back", id="tender-back"),
     ]
 

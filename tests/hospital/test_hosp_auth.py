@@ -118,7 +118,7 @@ def test_another_institutions_window_neither_resets_nor_raises_the_failure_count
     assert _answer(own, "1001", "111111")[0] == "AUTH_LOCKED"
     for _ in range(MAX_FAILURES * 2):  # guessing at the pharmacy locks nobody out at the hospital
         _answer(other, "1002", "000000")
-    assert own.login("1002", "222222").cashier_no == "1002"
+    assert own.login("1002", "222222").cashier.cashier_no == "1002"
 
 
 def test_a_pin_typed_as_the_cashier_number_is_never_stored(db, desk_at):

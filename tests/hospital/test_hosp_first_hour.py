@@ -151,3 +151,53 @@ def test_selfpay_reprints_from_the_books_without_insurance_lines(db, desk, tmp_p
     assert main(["--db", db.url, "receipt", "show", no, "--format", "text"]) == 0
     text = capsys.readouterr().out
     assert "补打" in text and "全自费" in text and "医保统筹基金支付" not in text
+
+
+# ------------------------------------------------------------------ #8.3 receipt files
+
+
+def test_receipts_of_two_institutions_and_a_reprint_never_overwrite(db, desk, desk_at, tmp_path):
+    """Fixed by the printing merge (pos/printing/sinks.py); this holds it at the desk: 博州's and
+    昭通's MZ…0001 and a 补打 are three files side by side in one folder."""
+    from pos.config import PrinterSettings
+    from tests.hospital.helpers import ZT_HOSPITAL
+
+    printer = PrinterSettings(target=str(tmp_path / "out"), format="text")
+    _, bt = checkout(desk, AIZMAT)
+    zt_desk = desk_at(ZT_HOSPITAL, "2001")
+    _, zt = checkout(zt_desk, "530602201702070717", copay_proof_checked=True)
+    assert bt.settlement.receipt_no == zt.settlement.receipt_no == "MZ202500000001"
+    first = desk.print_receipt(bt, printer)
+    other = zt_desk.print_receipt(zt, printer)
+    files = sorted(p.name for p in (tmp_path / "out").iterdir())
+    assert len(files) == 2 and first != other
+    assert files == [
+        "H53060200001_MZ202500000001_all_r0.txt",
+        "H65270100001_MZ202500000001_all_r0.txt",
+    ]
+    original = (tmp_path / "out" / files[1]).read_text(encoding="utf-8")
+    again = desk.print_receipt(bt, printer)  # the same print twice: a new file, never the old one
+    assert again != first and (tmp_path / "out" / files[1]).read_text(encoding="utf-8") == original
+    assert len(list((tmp_path / "out").iterdir())) == 3
+
+
+# ------------------------------------------------------------------ #8.6 smaller things
+
+
+def test_the_failure_that_locks_says_locked_and_until_when(desk_at):
+    import pytest
+
+    from pos.auth import MAX_FAILURES
+    from pos.errors import PosError
+    from tests.hospital.helpers import BT_HOSPITAL
+
+    desk = desk_at(BT_HOSPITAL)
+    answers = []
+    for _ in range(MAX_FAILURES + 1):
+        with pytest.raises(PosError) as e:
+            desk.login("1002", "000000")
+        answers.append(e.value)
+    assert [a.code for a in answers[: MAX_FAILURES - 1]] == ["AUTH_FAILED"] * (MAX_FAILURES - 1)
+    for locked in answers[MAX_FAILURES - 1 :]:  # the fifth already, and the sixth
+        assert locked.code == "AUTH_LOCKED"
+        assert "锁定至 09:45" in locked.message_zh and "until 09:45" in locked.message_en

@@ -172,3 +172,52 @@ async def test_terminated_insurance_is_charged_as_selfpay(make_app):
         assert "收费明细（全自费）" in slip
     stored = app.desk.settlements()
     assert stored[0].kind == "selfpay" and stored[0].amounts["psn_cash_pay"] == visit.total
+
+
+# ------------------------------------------------------------------ #8.7 Ctrl alternatives
+
+
+def test_every_f_key_action_has_a_ctrl_alternative():
+    from pos.app import PosApp
+    from screens.copay import CopayModal
+    from screens.help import HelpModal
+    from screens.receipt_preview import ReceiptModal
+    from screens.tender import TenderModal
+
+    for node in (PosApp, CashierScreen, CopayModal, HelpModal, ReceiptModal, TenderModal):
+        for binding in node.BINDINGS:
+            keys = binding.key.split(",")
+            if any(k.startswith("f") and k[1:].isdigit() for k in keys):
+                assert any(k.startswith("ctrl+") for k in keys), (node.__name__, binding.key)
+
+
+async def test_ctrl_keys_work_from_the_scan_field_and_show_in_footer_and_help(make_app):
+    from screens.help import HelpModal, binding_rows
+
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await login(pilot)
+        await scan(pilot, P.MINOR_ONE_GIVER)
+        screen = cashier(app)
+        screen.query_one("#scan").focus()
+        await press(pilot, "ctrl+p")  # F5 预结算, from inside a text field
+        assert screen.state.split is not None
+        rows = {ident: keys for keys, _, ident in binding_rows(screen)}
+        assert rows["presettle"] == "f5/^p" and rows["reverse-lost"] == "f12/^z"
+        assert rows["help"] == "f1/^g"
+        footer = {k.key_display for k in screen.query("FooterKey")}
+        assert {"f2/^r", "f5/^p", "f8/^s", "f10/^y"} <= footer
+        await press(pilot, "escape")
+        await press(pilot, "ctrl+g")
+        assert isinstance(app.screen, HelpModal)
+
+
+# ------------------------------------------------------------------ #8.6 smaller things
+
+
+def test_quantity_message_does_not_offer_zero_and_english_counts_lines():
+    from pos.i18n import catalog
+
+    zh, en = catalog("zh"), catalog("en")
+    assert "0～" not in zh["quantity.bad"] and "more than 0" in en["quantity.bad"]
+    assert en["bill.total_one"].format(n=1, total="5.00").startswith("1 line ")
