@@ -24,10 +24,11 @@ from pydantic import (
 )
 
 from engine.codes import CodeEnum, HospLv, Insutype, MedType, PsnType, Relationship
+from engine.fixtures import fixtures_dir
 from engine.models import Amount, BigIllness, Ratio, SettleParams
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-POLICY_DIR: Path = REPO_ROOT / "fixtures" / "policies"
+POLICY_DIR: Path = fixtures_dir() / "policies"
 
 
 class PolicyError(ValueError):

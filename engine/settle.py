@@ -1,4 +1,4 @@
-"""The settlement arithmetic of contracts/settlement.md: item split (2204), then the visit split (2206/2207).
+"""The settlement arithmetic of docs/SETTLEMENT.md: item split (2204), then the visit split (2206/2207).
 
 Pure and deterministic: the same request gives the same result, which is what lets the TUI's
 pre-settlement, `pos settle` and the embedded center agree to the fen.

@@ -12,8 +12,10 @@ workers, so the UI never freezes.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
@@ -41,7 +43,7 @@ class PosApp(TranslatedBindings, App[None]):
     ENABLE_COMMAND_PALETTE = False
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+q", "quit", "key.quit", id="quit", priority=True, show=False),
-        Binding("f1", "help", "key.help", id="help"),
+        Binding("f1,ctrl+g", "help", "key.help", id="help"),
     ]
 
     def __init__(
@@ -114,6 +116,23 @@ class PosApp(TranslatedBindings, App[None]):
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self._executor, lambda: fn(*args, **kwargs))
 
+    def get_key_display(self, binding: Binding) -> str:
+        """Every key of one of our bindings, as `F5/^P`: the footer and F1 help show the Ctrl
+        alternative beside the F-key (a remap through POS_KEYMAP shows what it maps to)."""
+        if not binding.id or "." in binding.id:
+            return super().get_key_display(binding)
+        keys: list[str] = []
+        for node in (*reversed(self.screen_stack), self):
+            for group in node._bindings.key_to_bindings.values():
+                for other in group:
+                    if other.id == binding.id and other.key not in keys:
+                        keys.append(other.key)
+            if keys:
+                break
+        if len(keys) < 2:
+            return super().get_key_display(binding)
+        return "/".join(super(PosApp, self).get_key_display(replace(binding, key=k)) for k in keys)
+
     def action_help(self) -> None:
         from screens.help import HelpModal
 
@@ -122,6 +141,18 @@ class PosApp(TranslatedBindings, App[None]):
         self.push_screen(HelpModal(self.screen))
 
     async def action_quit(self) -> None:
+        """Ctrl+Q. With an unsettled bill the first press only asks (the cashier screen says so);
+        leaving gives an open visit's orders back (the desk abandons it) before the app exits."""
+        from screens.cashier import CashierScreen
+
+        cashier = next((s for s in self.screen_stack if isinstance(s, CashierScreen)), None)
+        if cashier is not None:
+            if not cashier.may_quit():
+                return
+            if self._desk is not None:
+                # Leaving anyway: if the books cannot be written the visit stays open, as before.
+                with contextlib.suppress(Exception):
+                    await self.call(self._desk.clear_patient)
         self.exit()
 
     def on_unmount(self) -> None:

@@ -57,6 +57,20 @@ def _bad_login() -> PosError:
     return PosError("AUTH_FAILED", "工号或密码错误", "Wrong cashier number or PIN")
 
 
+def _locked(until: datetime, now: datetime) -> PosError:
+    """Locked, and until when (China time, to the minute; the minutes left rounded up)."""
+    from pos.clock import in_china
+
+    minutes = max(1, int((until - now).total_seconds() + 59) // 60)
+    at = in_china(until).strftime("%H:%M")
+    return PosError(
+        "AUTH_LOCKED",
+        f"连续输错密码，工号已锁定至 {at}（{minutes} 分钟后可再试），或请组长解锁",
+        f"Too many wrong PINs: this number is locked until {at} ({minutes} min), "
+        "or ask a supervisor to unlock it",
+    )
+
+
 def authenticate(
     session: Session,
     cashier_no: str,
@@ -78,18 +92,14 @@ def authenticate(
         verify_pin(pin if isinstance(pin, str) else "", _DUMMY)
         raise _bad_login()
     if cashier.locked_until is not None and now < cashier.locked_until:
-        minutes = max(1, int((cashier.locked_until - now).total_seconds() + 59) // 60)
-        raise PosError(
-            "AUTH_LOCKED",
-            f"连续输错密码，工号已锁定，请 {minutes} 分钟后再试或请组长解锁",
-            f"Too many wrong PINs: locked for {minutes} more minute(s), or ask a supervisor to unlock",
-        )
+        raise _locked(cashier.locked_until, now)
     if isinstance(pin, str) and verify_pin(pin, cashier.pin_hash):
         cashier.failed_logins, cashier.locked_until = 0, None
         return cashier
     cashier.failed_logins += 1
     if cashier.failed_logins >= MAX_FAILURES:
         cashier.failed_logins, cashier.locked_until = 0, now + timedelta(minutes=LOCK_MINUTES)
+        raise _locked(cashier.locked_until, now)  # the failure that locks it says so at once
     raise _bad_login()
 
 

@@ -165,6 +165,40 @@ def open_database(
     return db
 
 
+class DatabaseMissing(ValueError):
+    """The database a command was pointed at does not exist (or holds no tables): one line."""
+
+
+def open_existing(url: str | None = None) -> Database:
+    """Open a database that already exists, bringing an older schema up to date; never create it.
+
+    Only `pos db init`, `pos db reset` and the app create a database. Everything else refuses a
+    missing SQLite file, a database that cannot be opened, or one without the hospital's tables
+    (e.g. a mistyped URL or an empty file) with DatabaseMissing, one line naming the URL.
+    """
+    url = resolve_url(url)
+    hint = "请先运行 pos db init / run `pos db init` first"
+    if is_sqlite(url):
+        path = url.removeprefix("sqlite:///")
+        if path in ("", ":memory:") or not Path(path).is_file():
+            raise DatabaseMissing(f"数据库不存在 / no database at {redacted(url)}: {hint}")
+    db = Database(url, make_engine(url))
+    try:
+        with db.engine.connect() as conn:
+            ready = inspect(conn).has_table(Institution.__tablename__)
+    except Exception as exc:
+        db.dispose()
+        first = str(exc).strip().splitlines()[0][:200] if str(exc).strip() else type(exc).__name__
+        raise DatabaseMissing(
+            f"无法打开数据库 / cannot open the database {redacted(url)}: {first}"
+        ) from None
+    if not ready:
+        db.dispose()
+        raise DatabaseMissing(f"数据库未初始化 / no tables in {redacted(url)}: {hint}")
+    migrate(db.engine)
+    return db
+
+
 def drop_everything(engine: Engine) -> None:
     """Every table of both sides plus alembic's bookkeeping: the state before `init`."""
     from engine.center.models import CenterBase

@@ -15,11 +15,11 @@ from textual.widgets.option_list import Option
 from engine.codes import MdtrtCertType
 from pos.i18n import t
 from pos.services.views import VirtualCard
-from screens.common import TranslatedBindings, key
+from screens.common import ForwardsScans, TranslatedBindings, key
 from screens.widgets import code_label
 
 
-class CardReaderModal(TranslatedBindings, ModalScreen[str | None]):
+class CardReaderModal(ForwardsScans, TranslatedBindings, ModalScreen[str | None]):
     CSS_PATH = "card_reader.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [key("escape", "close", "key.back", id="reader-close")]
 

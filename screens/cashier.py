@@ -23,7 +23,9 @@ from textual.widgets.option_list import Option
 from engine.codes import MdtrtCertType, MedType
 from engine.money import yuan
 from pos.clock import in_china
+from pos.errors import PosError
 from pos.i18n import get_lang, t
+from pos.services.scan import classify
 from pos.services.views import (
     CatalogItemView,
     MessageRecord,
@@ -45,7 +47,42 @@ from screens.widgets import (
 )
 
 MAX_SCAN = 64
+# Desk refusals of an insured visit after which 全自费 is the way on (F3 offers it).
+SELFPAY_HINT = ("PATIENT_NOT_INSURED", "INSTITUTION_NOT_DESIGNATED")
 MAX_ITEM_TEXT = 40
+
+
+def is_credential(text: str) -> bool:
+    """Does typed text read as a credential (电子凭证 token, 身份证, 社保卡)? The desk's classifier
+    decides (pos.services.scan.classify, pure); the screen only asks, it has no patterns of its own."""
+    try:
+        classify(text)
+    except PosError:
+        return False
+    return True
+
+
+class WedgeBuffer:
+    """What a keyboard-wedge scanner typed while focus was not in a text field.
+
+    Printable characters collect; Enter hands back what was collected (and empties the buffer);
+    any other key (arrows, Esc, F-keys) starts over. Classification decides the rest: the same
+    text typed slowly by hand counts too, so nothing here depends on timing.
+    """
+
+    def __init__(self, limit: int = MAX_SCAN) -> None:
+        self.limit = limit
+        self.text = ""
+
+    def feed(self, key: str, character: str | None) -> str | None:
+        if key == "enter":
+            text, self.text = self.text, ""
+            return text or None
+        if character is not None and len(character) == 1 and character.isprintable():
+            self.text = (self.text + character)[-self.limit :]
+        else:
+            self.text = ""
+        return None
 
 
 def clean_text(text: str, limit: int = MAX_SCAN) -> str | None:
@@ -135,27 +172,39 @@ class Cleared(Message):
 
 
 class Failed(Message):
-    def __init__(self, step: str, text: str) -> None:
+    def __init__(self, step: str, text: str, code: str = "") -> None:
         super().__init__()
         self.step = step
         self.text = text
+        self.code = code
 
 
 class CashierScreen(TranslatedBindings, Screen[None]):
     CSS_PATH = "cashier.tcss"
+    # Every F-key action has a Ctrl alternative (terminals take F11, browsers F5/F11/F12); the
+    # footer and F1 help show both. Priority: the Ctrl keys work while focus is in a text field.
     BINDINGS: ClassVar[list[BindingType]] = [
-        key("f2", "read_card", "key.read_card", id="read-card"),
-        key("f3", "med_type", "key.med_type", id="med-type"),
-        key("f4", "add_item", "key.add_item", id="add-item"),
-        key("f5", "presettle", "key.presettle", id="presettle"),
-        key("f6", "copay", "key.copay", id="copay"),
-        key("f7", "quantity", "key.quantity", id="edit-quantity", show=False),
-        key("delete", "remove_line", "key.remove", id="remove-line", show=False),
-        key("f8", "tender", "key.tender", id="tender"),
-        key("f9", "toggle_log", "key.log", id="message-log"),
-        key("f10", "next_patient", "key.next", id="next-patient"),
-        key("f11", "toggle_acct", "key.acct", id="toggle-account", show=False),
-        key("f12", "reverse_lost", "key.reverse", id="reverse-lost", show=False),
+        key("f2,ctrl+r", "read_card", "key.read_card", id="read-card", priority=True),
+        key("f3,ctrl+l", "med_type", "key.med_type", id="med-type", priority=True),
+        key("f4,ctrl+b", "add_item", "key.add_item", id="add-item", priority=True),
+        key("f5,ctrl+p", "presettle", "key.presettle", id="presettle", priority=True),
+        key("f6,ctrl+f", "copay", "key.copay", id="copay", priority=True),
+        key("f7,ctrl+e", "quantity", "key.quantity", id="edit-quantity", show=False, priority=True),
+        key("delete,ctrl+d", "remove_line", "key.remove", id="remove-line", show=False),
+        key("f8,ctrl+s", "tender", "key.tender", id="tender", priority=True),
+        key("f9,ctrl+o", "toggle_log", "key.log", id="message-log", show=False, priority=True),
+        key("f10,ctrl+y", "next_patient", "key.next", id="next-patient", priority=True),
+        key(
+            "f11,ctrl+k", "toggle_acct", "key.acct", id="toggle-account", show=False, priority=True
+        ),
+        key(
+            "f12,ctrl+z",
+            "reverse_lost",
+            "key.reverse",
+            id="reverse-lost",
+            show=False,
+            priority=True,
+        ),
         key("escape", "back", "key.back", id="back", show=False),
     ]
 
@@ -168,6 +217,9 @@ class CashierScreen(TranslatedBindings, Screen[None]):
         self._settling = False
         self._split_stale = True
         self._discard_armed = False
+        self._quit_armed = False
+        self._pending_scan: str | None = None  # a scan waiting for "discard the unsettled bill?"
+        self.wedge = WedgeBuffer()
 
     # ------------------------------------------------------------------ layout
 
@@ -231,9 +283,12 @@ class CashierScreen(TranslatedBindings, Screen[None]):
         visit = self.state.visit
         total = visit.total if visit else Decimal("0.00")
         n = len(visit.lines) if visit else 0
-        self.query_one("#bill-total", Static).update(t("bill.total", n=n, total=yuan(total)))
+        key = "bill.total_one" if n == 1 else "bill.total"  # English: "1 line", "2 lines"
+        self.query_one("#bill-total", Static).update(t(key, n=n, total=yuan(total)))
         info = ""
-        if visit is not None:
+        if visit is not None and visit.selfpay:
+            info = t("bill.visit_selfpay", med=code_label(MedType, visit.med_type))
+        elif visit is not None:
             info = t("bill.visit", med=code_label(MedType, visit.med_type), mdtrt=visit.mdtrt_id)
         self.query_one("#visit-info", Static).update(info)
 
@@ -267,12 +322,15 @@ class CashierScreen(TranslatedBindings, Screen[None]):
         self.post_message(Identified(patient))
 
     @work(group="desk")
-    async def run_open_visit(self, med_type: str) -> None:
+    async def run_open_visit(self, med_type: str, selfpay: bool = False) -> None:
         desk = self.app.desk
         try:
-            visit = await self.app.call(desk.open_visit, med_type)
+            if selfpay:
+                visit = await self.app.call(desk.open_selfpay_visit, med_type)
+            else:
+                visit = await self.app.call(desk.open_visit, med_type)
         except Exception as exc:
-            self.post_message(Failed("visit", error_text(exc)))
+            self.post_message(Failed("visit", error_text(exc), getattr(exc, "code", "")))
             return
         self.post_message(VisitLoaded(visit, note=t("status.visit_opened", n=len(visit.lines))))
 
@@ -351,7 +409,10 @@ class CashierScreen(TranslatedBindings, Screen[None]):
         self._done()
         if msg.step == "settle":
             self._settling = False
-        self.status.show(msg.text, "error")
+        text = msg.text
+        if msg.code in SELFPAY_HINT:  # the way on: charge it as 全自费 (F3)
+            text = f"{text}{t('status.selfpay_hint')}"
+        self.status.show(text, "error")
         self._refresh_log()
         if msg.step == "identify":
             scan = self.query_one("#scan", Input)
@@ -484,18 +545,56 @@ class CashierScreen(TranslatedBindings, Screen[None]):
             return
         self._identify(text)
 
-    def _identify(self, text: str) -> None:
+    def has_unsettled_bill(self) -> bool:
         st = self.state
-        if (
-            st.visit is not None
-            and st.visit.lines
-            and st.settled is None
-            and st.patient is not None
-        ):
-            self.status.show(t("status.finish_first"), "error")
+        return st.visit is not None and bool(st.visit.lines) and st.settled is None
+
+    def _identify(self, text: str) -> None:
+        """A scan from the scan field, the card reader or anywhere else on the screen. With an
+        unsettled bill on the counter it asks first: the scan waits in the scan field, Enter
+        discards the bill (its orders go back to waiting) and identifies, Esc keeps the bill."""
+        if self.has_unsettled_bill() and self._pending_scan != text:
+            self._pending_scan = text
+            scan = self.query_one("#scan", Input)
+            scan.value = text
+            scan.focus()
+            self.status.show(t("status.scan_discard_confirm"), "error")
             return
+        self._pending_scan = None
+        self._discard_armed = self._quit_armed = False
         if self._start("identify"):
             self.run_identify(text)
+
+    def scan_from_anywhere(self, text: str) -> None:
+        """A credential typed while focus was elsewhere (the bill, a modal, nothing): close what is
+        on top of this screen and send it to identification."""
+        stack = self.app.screen_stack
+        if self in stack:
+            for _ in range(len(stack) - 1 - stack.index(self)):
+                self.app.pop_screen()
+        self._identify(text.strip().upper())
+
+    def wedge_key(self, event) -> bool:
+        """Feed a key that reached this screen (or a modal above it) unhandled; True when it
+        completed a credential, which then went to identification."""
+        if isinstance(self.app.focused, Input):
+            self.wedge.text = ""
+            return False
+        text = self.wedge.feed(event.key, event.character)
+        if text is None or not is_credential(text):
+            return False
+        event.stop()
+        event.prevent_default()
+        self.scan_from_anywhere(text)
+        return True
+
+    def may_quit(self) -> bool:
+        """Ctrl+Q: with an unsettled bill, the first press only asks."""
+        if self.has_unsettled_bill() and not self._quit_armed:
+            self._quit_armed = True
+            self.status.show(t("status.quit_confirm"), "error")
+            return False
+        return True
 
     @on(Input.Changed, "#item-entry")
     def _item_changed(self, event: Input.Changed) -> None:
@@ -552,6 +651,11 @@ class CashierScreen(TranslatedBindings, Screen[None]):
             self.status.show(t("bill.need_item"), "error")
             return
         if not hits:
+            if is_credential(value):  # a scan while focus was in 加项目
+                event.input.value = ""
+                self.query_one("#suggestions").display = False
+                self._identify(value.strip().upper())
+                return
             self.status.show(t("bill.not_found", text=name.strip()), "error")
             return
         if len(hits) > 1:
@@ -602,12 +706,19 @@ class CashierScreen(TranslatedBindings, Screen[None]):
         if self.state.settled is not None:
             self.status.show(t("status.already_settled"), "error")
             return
-        from screens.modals import MedTypeModal
+        from screens.modals import SELFPAY, MedTypeModal
 
-        current = self.state.visit.med_type if self.state.visit else "11"
+        visit = self.state.visit
+        current = (SELFPAY if visit.selfpay else visit.med_type) if visit else "11"
 
         def chosen(code: str | None) -> None:
-            if code and code != current and self._start("visit"):
+            if not code or code == current or not self._start("visit"):
+                return
+            if code == SELFPAY:  # 全自费: the visit's 医疗类别 stays what the window uses
+                session = self.app.session
+                pharmacy = session is not None and session.station.is_pharmacy
+                self.run_open_visit("41" if pharmacy else "11", selfpay=True)
+            else:
                 self.run_open_visit(code)
 
         self.app.push_screen(MedTypeModal(self.app.desk.med_types(), current), chosen)
@@ -822,6 +933,10 @@ class CashierScreen(TranslatedBindings, Screen[None]):
 
     def action_back(self) -> None:
         focused = self.focused
+        if self._pending_scan is not None:  # keep the bill: the waiting scan is dropped
+            self._pending_scan = None
+            self.query_one("#scan", Input).value = ""
+        self._quit_armed = False
         if focused is not None and focused.id in ("item-entry", "suggestions"):
             self.query_one("#suggestions").display = False
             self.query_one(BillTable).focus()
@@ -833,6 +948,8 @@ class CashierScreen(TranslatedBindings, Screen[None]):
         self.status.show(t("status.back"), "info")
 
     def on_key(self, event) -> None:
+        if self.wedge_key(event):
+            return
         # Down from the item entry walks into the suggestions.
         if event.key == "down" and self.focused is not None and self.focused.id == "item-entry":
             options = self.query_one("#suggestions", OptionList)

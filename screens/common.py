@@ -32,6 +32,19 @@ class TranslatedBindings:
         }
 
 
+class ForwardsScans:
+    """Mixin for a modal over the cashier screen: a key it leaves unhandled may be part of a scan
+    (a keyboard-wedge scanner types wherever focus is), so the cashier screen gets to see it."""
+
+    def on_key(self, event) -> None:
+        from screens.cashier import CashierScreen
+
+        for screen in reversed(self.app.screen_stack):  # type: ignore[attr-defined]
+            if isinstance(screen, CashierScreen):
+                screen.wedge_key(event)
+                return
+
+
 class StatusLine(Static):
     """One line of status; errors are red, never a traceback."""
 

@@ -20,7 +20,7 @@ from engine.codes import Relationship
 from engine.money import yuan
 from pos.i18n import get_lang, t
 from pos.services.views import CopayOption, PresettleView, own_acct_pay
-from screens.common import StatusLine, TranslatedBindings, key
+from screens.common import ForwardsScans, StatusLine, TranslatedBindings, key
 from screens.widgets import code_label
 
 
@@ -39,18 +39,19 @@ def option_prompt(o: CopayOption) -> Text:
         text.append(f"  {t('copay.available')} ", style="green")
         text.append(yuan(o.available), style="bold green")
     else:
-        text.append(f"  {t('copay.unusable')}", style="bold red")
+        colon = "" if get_lang() == "zh" else " "  # 不可用：… / cannot be used: …
+        text.append(f"  {t('copay.unusable')}{colon}", style="bold red")
         sep = "" if get_lang() == "zh" else " "
         text.append(sep.join(r.text(get_lang()) for r in o.reasons), style="red")
     return text
 
 
-class CopayModal(TranslatedBindings, ModalScreen[CopayChoice | None]):
+class CopayModal(ForwardsScans, TranslatedBindings, ModalScreen[CopayChoice | None]):
     CSS_PATH = "copay.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
-        key("f8", "accept", "key.copay_accept", id="copay-accept", priority=True),
+        key("f8,ctrl+s", "accept", "key.copay_accept", id="copay-accept", priority=True),
         key("ctrl+n", "decline", "key.copay_decline", id="copay-decline"),
-        key("f2", "toggle_proof", "key.copay_proof", id="copay-proof"),
+        key("f2,ctrl+r", "toggle_proof", "key.copay_proof", id="copay-proof"),
         key("escape", "back", "key.back", id="copay-back"),
     ]
 

@@ -13,7 +13,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Static
 
 from pos.i18n import t
-from screens.common import TranslatedBindings, key
+from screens.common import ForwardsScans, TranslatedBindings, key
 
 
 def binding_rows(screen: Screen) -> list[tuple[str, str, str]]:
@@ -34,10 +34,10 @@ def binding_rows(screen: Screen) -> list[tuple[str, str, str]]:
     return rows
 
 
-class HelpModal(TranslatedBindings, ModalScreen[None]):
+class HelpModal(ForwardsScans, TranslatedBindings, ModalScreen[None]):
     CSS_PATH = "help.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
-        key("escape,f1", "close", "key.close", id="help-close")
+        key("escape,f1,ctrl+g", "close", "key.close", id="help-close")
     ]
 
     def __init__(self, under: Screen) -> None:

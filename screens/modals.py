@@ -16,7 +16,7 @@ from textual.widgets.option_list import Option
 from engine.codes import MedType
 from pos.i18n import t
 from pos.services.views import LineView
-from screens.common import StatusLine, TranslatedBindings, key
+from screens.common import ForwardsScans, StatusLine, TranslatedBindings, key
 from screens.widgets import code_label
 
 MAX_QTY = Decimal("9999")
@@ -41,7 +41,10 @@ def parse_quantity(text: str) -> Decimal | None:
     return value
 
 
-class MedTypeModal(TranslatedBindings, ModalScreen[str | None]):
+SELFPAY = "selfpay"  # the last choice: 全自费, a visit the hospital charges without insurance
+
+
+class MedTypeModal(ForwardsScans, TranslatedBindings, ModalScreen[str | None]):
     CSS_PATH = "modals.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [key("escape", "close", "key.back", id="medtype-close")]
 
@@ -62,6 +65,9 @@ class MedTypeModal(TranslatedBindings, ModalScreen[str | None]):
                     )
                     for c in self.codes
                 ),
+                Option(
+                    t("medtype.selfpay") + ("  ←" if self.current == SELFPAY else ""), id=SELFPAY
+                ),
                 id="medtypes",
             )
         yield Footer()
@@ -71,6 +77,8 @@ class MedTypeModal(TranslatedBindings, ModalScreen[str | None]):
         ol.focus()
         if self.current in self.codes:
             ol.highlighted = self.codes.index(self.current)
+        elif self.current == SELFPAY:
+            ol.highlighted = len(self.codes)
 
     @on(OptionList.OptionSelected)
     def _picked(self, event: OptionList.OptionSelected) -> None:
@@ -80,7 +88,7 @@ class MedTypeModal(TranslatedBindings, ModalScreen[str | None]):
         self.dismiss(None)
 
 
-class QuantityModal(TranslatedBindings, ModalScreen[Decimal | None]):
+class QuantityModal(ForwardsScans, TranslatedBindings, ModalScreen[Decimal | None]):
     CSS_PATH = "modals.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         key("escape", "close", "key.back", id="quantity-close")

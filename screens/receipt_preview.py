@@ -15,7 +15,7 @@ from textual.widgets import Footer, Static
 
 from pos.i18n import t
 from pos.services.views import SettleOutcome
-from screens.common import StatusLine, TranslatedBindings, error_text, key
+from screens.common import ForwardsScans, StatusLine, TranslatedBindings, error_text, key
 
 
 class Printed(Message):
@@ -25,11 +25,11 @@ class Printed(Message):
         self.ok = ok
 
 
-class ReceiptModal(TranslatedBindings, ModalScreen[None]):
+class ReceiptModal(ForwardsScans, TranslatedBindings, ModalScreen[None]):
     CSS_PATH = "receipt_preview.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
-        key("f8", "print", "key.print", id="receipt-print", priority=True),
-        key("f10", "next", "key.next", id="receipt-next"),
+        key("f8,ctrl+s", "print", "key.print", id="receipt-print", priority=True),
+        key("f10,ctrl+y", "next", "key.next", id="receipt-next"),
         key("escape", "close", "key.close", id="receipt-close"),
     ]
 

@@ -17,7 +17,7 @@ from textual.widgets import Footer, Input, Label, Static
 from engine.money import yuan
 from pos.i18n import t
 from pos.services.views import TENDER_METHODS, TenderInput
-from screens.common import StatusLine, TranslatedBindings, key
+from screens.common import ForwardsScans, StatusLine, TranslatedBindings, key
 
 METHODS = TENDER_METHODS
 MAX_TENDER = Decimal("999999.99")
@@ -42,10 +42,10 @@ def parse_amount(text: str) -> Decimal | None:
     return value.quantize(Decimal("0.01"))
 
 
-class TenderModal(TranslatedBindings, ModalScreen[list[TenderInput] | None]):
+class TenderModal(ForwardsScans, TranslatedBindings, ModalScreen[list[TenderInput] | None]):
     CSS_PATH = "tender.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
-        key("f8", "confirm", "key.settle", id="tender-confirm", priority=True),
+        key("f8,ctrl+s", "confirm", "key.settle", id="tender-confirm", priority=True),
         key("escape", "back", "key.back", id="tender-back"),
     ]
 

@@ -127,6 +127,44 @@ PAYER = Payer(
 )
 DATA = ReceiptData(SETTLEMENT, LINES, STATION, CASHIER, PAYER)
 REPRINT = DATA.reprinted(2, datetime(2025, 6, 17, 9, 0, tzinfo=CHINA))
+REFUND = replace(
+    DATA,
+    settlement=replace(
+        SETTLEMENT,
+        id=2,
+        kind="refund",
+        setl_id="S652700202506160002",
+        receipt_no="HC202500000001",
+        amounts={k: -v if k != "balc" else v for k, v in AMOUNTS.items()},
+        tenders=tuple(
+            replace(t, amount=-t.amount, tendered=-t.amount, change=D("0.00"))
+            for t in SETTLEMENT.tenders
+        ),
+    ),
+    original_receipt_no="MZ202500000001",
+)
+_SELFPAY_TOTAL = D("105.00")
+SELFPAY = replace(
+    DATA,
+    settlement=replace(
+        SETTLEMENT,
+        kind="selfpay",
+        setl_id="ZFH65270100001202500000001",
+        mdtrt_id="",
+        insutype="",
+        amounts={
+            **dict.fromkeys(AMOUNTS, D("0.00")),
+            "medfee_sumamt": _SELFPAY_TOTAL,
+            "fulamt_ownpay_amt": _SELFPAY_TOTAL,
+            "psn_part_amt": _SELFPAY_TOTAL,
+            "psn_cash_pay": _SELFPAY_TOTAL,
+        },
+        mulaid_detail=(),
+        tenders=(TenderView(1, "alipay", _SELFPAY_TOTAL, _SELFPAY_TOTAL, D("0.00")),),
+    ),
+)
+# Every golden document: name → data.
+GOLDENS = {"reprint": REPRINT, "refund": REFUND, "selfpay": SELFPAY}
 
 
 def check_golden(name: str, text: str, update: bool) -> None:
@@ -140,12 +178,47 @@ def check_golden(name: str, text: str, update: bool) -> None:
 
 @pytest.mark.parametrize("width", [32, 48])
 @pytest.mark.parametrize("lang", ["zh", "en"])
-def test_golden_documents(request, lang, width):
+@pytest.mark.parametrize("name", sorted(GOLDENS))
+def test_golden_documents(request, name, lang, width):
     update = request.config.getoption("--snapshot-update", default=False)
-    text = render_text(build_documents(REPRINT, lang), width)
-    check_golden(f"reprint-{lang}-{width}.txt", text, update)
+    text = render_text(build_documents(GOLDENS[name], lang), width)
+    check_golden(f"{name}-{lang}-{width}.txt", text, update)
     for row in text.splitlines():
         assert cell_len(row) <= width, row
+
+
+# The receipt's 其他信息 rows (reference §5.1), in each language: (个人自付, 个人自费, 个人账户支付,
+# 个人现金支付). A row a document leaves out (a 全自费 receipt has no account, no 自付) counts 0.
+OTHER_INFO = {
+    "zh": ("个人自付", "个人自费", "个人账户支付", "个人现金支付"),
+    "en": (
+        "Self-pay (in list)",
+        "Self-pay (out of list)",
+        "Personal account",
+        "Cash (all methods)",
+    ),
+}
+
+
+def _receipt_rows(text: str, labels: tuple[str, ...]) -> dict[str, D]:
+    receipt = text.split("\f")[0] if "\f" in text else text
+    found: dict[str, D] = {}
+    for row in receipt.splitlines():
+        head, _, amount = row.rstrip().rpartition(" ")
+        if head.strip() in labels and head.strip() not in found:
+            found[head.strip()] = D(amount.replace(",", ""))
+    return found
+
+
+@pytest.mark.parametrize("path", sorted(GOLDEN.glob("*.txt")), ids=lambda p: p.name)
+def test_every_golden_receipt_satisfies_the_other_info_identity(path):
+    """#8.10: 个人自付 + 个人自费 = 个人负担 = 个人账户支付 + 个人现金支付, on every golden receipt."""
+    lang = "en" if "-en-" in path.name else "zh"
+    self_pay, own_pay, acct, cash = OTHER_INFO[lang]
+    rows = _receipt_rows(path.read_text(encoding="utf-8"), OTHER_INFO[lang])
+    assert own_pay in rows and cash in rows, rows
+    zero = D("0.00")
+    assert rows.get(self_pay, zero) + rows[own_pay] == rows.get(acct, zero) + rows[cash], rows
 
 
 @pytest.mark.parametrize("width", [32, 48])

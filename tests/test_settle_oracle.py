@@ -1,4 +1,4 @@
-"""A second, deliberately naive reading of contracts/settlement.md, checked against the engine.
+"""A second, deliberately naive reading of docs/SETTLEMENT.md, checked against the engine.
 
 The oracle below is written from the contract's text, line by line, with no shared code: if the
 engine drifts from the contract on any random bill, the two disagree.

@@ -12,9 +12,10 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from engine.codes import ChrgitmLv, MedChrgitmType
 from engine.errors import describe
+from engine.fixtures import fixtures_dir
 from engine.models import Price, Ratio
 
-CATALOG_PATH = Path(__file__).resolve().parents[2] / "fixtures" / "catalog.toml"
+CATALOG_PATH = fixtures_dir() / "catalog.toml"
 
 
 class CatalogItem(BaseModel):

@@ -27,10 +27,11 @@ from engine.clock import china_now
 from engine.codes import HospLv, Insutype, MedType, PsnInsuStas, PsnType, Relationship
 from engine.copay import BindingStatus
 from engine.errors import describe
+from engine.fixtures import fixtures_dir
 from engine.idcard import IdCardError, validate
 from engine.models import Amount
 
-FIXTURES_DIR = Path(__file__).resolve().parents[2] / "fixtures"
+FIXTURES_DIR = fixtures_dir()
 _ADMDVS = r"^[0-9]{6}$"
 
 

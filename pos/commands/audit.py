@@ -12,11 +12,11 @@ def cmd_verify(args) -> int:
     from sqlalchemy.exc import SQLAlchemyError
 
     from pos import audit
-    from pos.database import open_database
+    from pos.database import open_existing
     from pos.store.models import AuditEntry
 
     try:
-        db = open_database(args.db, seed_if_empty=False)
+        db = open_existing(args.db)
         try:
             with db.reading() as s:
                 problems = audit.verify(s)

@@ -16,6 +16,7 @@ from pos.database import (
     Database,
     is_seeded,
     open_database,
+    open_existing,
     redacted,
     reset,
     resolve_url,
@@ -24,7 +25,10 @@ from pos.database import (
 
 
 def _open(args, *, seed_if_empty: bool) -> Database:
-    return open_database(args.db, seed_if_empty=seed_if_empty)
+    """init creates; every other action opens only a database that exists (DatabaseMissing)."""
+    if seed_if_empty:
+        return open_database(args.db, seed_if_empty=True)
+    return open_existing(args.db)
 
 
 def cmd_init(args) -> int:

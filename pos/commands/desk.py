@@ -21,7 +21,6 @@ import json
 import sys
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
-from pathlib import Path
 
 STATUS = {"normal": "1", "paused": "2", "terminated": "4", "1": "1", "2": "2", "4": "4"}
 YES_NO = {"yes": True, "no": False}
@@ -67,35 +66,14 @@ def _proof(text: str | None) -> tuple[str | None, str | None]:
 
 def _desk(args):
     """The desk on an existing, seeded database; Usage if there is none (never created here)."""
-    from sqlalchemy import inspect
-
-    from engine.db import is_sqlite, make_engine
     from pos.clock import CHINA, china_now
-    from pos.database import build_center, open_database, redacted, resolve_url
+    from pos.database import DatabaseMissing, build_center, open_existing
     from pos.services.copay_desk import CopayDesk
 
-    url = resolve_url(getattr(args, "db", None))
-    if is_sqlite(url):
-        path = url.removeprefix("sqlite:///")
-        if path != ":memory:" and not Path(path).is_file():
-            raise Usage(
-                f"数据库不存在：{path}（请先运行 pos db init）/ no database there: run `pos db init` first"
-            )
-    probe = make_engine(url)
     try:
-        with probe.connect() as conn:
-            ready = inspect(conn).has_table("center_persons")
-    except Exception as exc:
-        raise Usage(
-            f"无法连接数据库 / cannot open the database: {str(exc).splitlines()[0][:200]}"
-        ) from None
-    finally:
-        probe.dispose()
-    if not ready:
-        raise Usage(
-            f"数据库未初始化：{redacted(url)}（请先运行 pos db init）/ not initialised: run `pos db init`"
-        )
-    db = open_database(url, seed_if_empty=False)  # brings an older schema up to date
+        db = open_existing(getattr(args, "db", None))  # brings an older schema up to date
+    except DatabaseMissing as exc:
+        raise Usage(str(exc)) from None
     clock = china_now
     if getattr(args, "clock", None):
         try:

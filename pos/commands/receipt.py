@@ -73,7 +73,7 @@ def _day(text: str | None) -> date | None:
 def _table(rows) -> str:
     from pos.cells import pad, rpad
 
-    kind = {"settle": "结算", "refund": "冲红"}
+    kind = {"settle": "结算", "selfpay": "全自费", "refund": "冲红"}
     head = ["票据号 receipt", "结算ID setl_id", "姓名", "总费用", "时间 settled_at", "类型"]
     cols = [
         [r.receipt_no for r in rows],

@@ -1,4 +1,4 @@
-"""`pos settle`: the headless face of the settlement engine (contracts/settlement.md)."""
+"""`pos settle`: the headless face of the settlement engine (docs/SETTLEMENT.md)."""
 
 from __future__ import annotations
 
@@ -77,9 +77,7 @@ def run_jsonl(stdin: IO, stdout: IO[str], lang: str) -> int:
 
 
 def register(sub) -> None:
-    p = sub.add_parser(
-        "settle", help="settle one JSON request from stdin (contracts/settlement.md)"
-    )
+    p = sub.add_parser("settle", help="settle one JSON request from stdin (docs/SETTLEMENT.md)")
     p.add_argument(
         "--jsonl", action="store_true", help="JSON Lines: one request per line, one result per line"
     )

@@ -76,9 +76,9 @@ def _center(args) -> Center:
 
         engine = make_engine(url)
     else:
-        from pos.database import open_database
+        from pos.database import open_existing
 
-        engine = open_database(url).engine
+        engine = open_existing(url).engine  # never created here: `pos db init` does that
     center = build_center(engine, clock=clock, lang=args.lang)
     center.faults.lose_response_after_commit = set(args.lose_response or [])
     center.faults.once = args.once

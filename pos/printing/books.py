@@ -50,7 +50,7 @@ class ReceiptSummary:
     psn_name: str  # masked
     medfee_sumamt: Decimal
     settled_at: datetime
-    kind: str  # settle | refund
+    kind: str  # settle | selfpay | refund
     institution: str
 
     def as_json(self) -> dict:

@@ -71,6 +71,11 @@ class ReceiptData:
         return self.settlement.kind == "refund"
 
     @property
+    def selfpay(self) -> bool:
+        """全自费: settled by the hospital alone; the papers carry no insurance lines."""
+        return self.settlement.kind == "selfpay"
+
+    @property
     def opens_drawer(self) -> bool:
         """Only a live original print with cash in (or cash paid back) opens the drawer."""
         if self.reprint or self.training:
@@ -212,19 +217,24 @@ def build_receipt(data: ReceiptData, lang: str = "zh") -> Document:
     if p.ipt_otp_no:
         b.append(Row(t("print.otp_no"), p.ipt_otp_no))
     b.append(Row(t("receipt.med_type"), t.code(MedType, s.med_type)))
-    b.append(Row(t("receipt.insutype"), t.code(Insutype, s.insutype)))
-    b.append(Row(t("receipt.psn_no"), s.psn_no))
+    if data.selfpay:
+        b.append(Row(t("receipt.insutype"), t("print.selfpay")))
+    else:
+        b.append(Row(t("receipt.insutype"), t.code(Insutype, s.insutype)))
+        b.append(Row(t("receipt.psn_no"), s.psn_no))
     age = p.age_on(day)
     gend = t(f"gend.{p.gend if p.gend in ('1', '2') else '9'}")
     b.append(Row(t("receipt.gend_age"), f"{gend} {age}" if age is not None else gend))
-    other = _amount(s, "fund_pay_sumamt") - _amount(s, "hifp_pay")
-    b.append(Row(t("receipt.hifp"), yuan(_amount(s, "hifp_pay"))))
-    b.append(Row(t("receipt.other_pay"), yuan(other)))
-    b.append(Row(t("receipt.acct"), yuan(_amount(s, "acct_pay"))))
+    if not data.selfpay:
+        other = _amount(s, "fund_pay_sumamt") - _amount(s, "hifp_pay")
+        b.append(Row(t("receipt.hifp"), yuan(_amount(s, "hifp_pay"))))
+        b.append(Row(t("receipt.other_pay"), yuan(other)))
+        b.append(Row(t("receipt.acct"), yuan(_amount(s, "acct_pay"))))
     b.append(Row(t("receipt.cash"), yuan(_amount(s, "psn_cash_pay"))))
-    selfpay = _amount(s, "preselfpay_amt") + _amount(s, "overlmt_selfpay")
-    b.append(Row(t("receipt.self_pay"), yuan(selfpay)))
-    b.append(Row(t("receipt.own_pay"), yuan(_amount(s, "fulamt_ownpay_amt"))))
+    own_pay, self_pay = other_info_split(s)
+    if not data.selfpay:
+        b.append(Row(t("receipt.self_pay"), yuan(self_pay)))
+    b.append(Row(t("receipt.own_pay"), yuan(own_pay)))
     b.append(Rule())
     for tender in s.tenders:
         b.append(Row(t(f"print.method.{tender.method}"), yuan(tender.amount)))
@@ -239,8 +249,47 @@ def build_receipt(data: ReceiptData, lang: str = "zh") -> Document:
     return _document(data, "receipt", b, lang)
 
 
+def other_info_split(s: SettlementView) -> tuple[Decimal, Decimal]:
+    """(个人自费, 个人自付) of the receipt's 其他信息 block, as reference §5.1 defines them:
+
+      个人自费 = outside the catalogue (全自费, fulamt_ownpay_amt)
+      个人自付 = the 目录内 part the person bears: 先行自付 + 超限价 + 起付线 + the 统筹 co-pay share
+               of 符合范围 = psn_part_amt − fulamt_ownpay_amt
+
+    so that 个人自付 + 个人自费 = 个人负担 (psn_part_amt) = 个人账户支付 + 个人现金支付, to the fen, on
+    every receipt (a 冲红 negated, a 全自费 settlement all 个人自费)."""
+    own_pay = _amount(s, "fulamt_ownpay_amt")
+    return own_pay, _amount(s, "psn_part_amt") - own_pay
+
+
+def build_selfpay_list(data: ReceiptData, lang: str = "zh") -> Document:
+    """全自费 has no 医保结算单: its second paper is the charge list (收费明细), every line paid in
+    full by the patient, and how it was paid."""
+    t = _T(lang)
+    s, p = data.settlement, data.payer
+    b: list = [Title(t("print.selfpay_list_title"), large=True), Rule(heavy=True)]
+    b.append(Row(t("slip.institution"), _institution(data, lang)))
+    b.append(Row(t("receipt.no"), s.receipt_no))
+    b.append(Row(t("slip.name"), mask_name(p.name)))
+    b.append(Row(t("slip.med_type"), t.code(MedType, s.med_type)))
+    b.append(Row(t("slip.setl_time"), _when(s.setl_time)))
+    b.append(Rule())
+    for line in data.lines:
+        b.append(Row(f"{line.name} ×{line.cnt.normalize():f}", yuan(line.amount)))
+    b.append(Rule())
+    b.append(Row(t("slip.medfee"), yuan(_amount(s, "medfee_sumamt"))))
+    b.append(Row(t("receipt.cash"), yuan(_amount(s, "psn_cash_pay"))))
+    b.append(Paragraph(t("print.selfpay_note")))
+    b.append(Row(t("slip.operator"), _cashier(data)))
+    if data.reprint and data.printed_at is not None:
+        b.append(Row(t("print.reprinted_at"), _when(data.printed_at)))
+    return _document(data, "slip", b, lang)
+
+
 def build_slip(data: ReceiptData, lang: str = "zh") -> Document:
     """医保结算单 / 基金结算清单 (§5.2), with 其中：个人账户共济支出 per giver and the balance after."""
+    if data.selfpay:
+        return build_selfpay_list(data, lang)
     t = _T(lang)
     s, p = data.settlement, data.payer
     title = t("print.slip_title_refund") if data.refund else t("slip.title")

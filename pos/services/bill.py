@@ -110,9 +110,12 @@ class Bill:
         if not station.designated:
             raise PosError(
                 "INSTITUTION_NOT_DESIGNATED",
-                "本机构不是医保定点机构，不能医保结算（家庭共济也不能使用）",
-                "This institution is not designated: no insurance settlement (and no family co-pay)",
+                "本机构不是医保定点机构，不能医保结算（家庭共济也不能使用；可按全自费收费）",
+                "This institution is not designated: no insurance settlement (and no family co-pay; "
+                "charge as self-pay)",
             )
+        # Another 医疗类别 for the same patient: the visit it replaces gives its orders back first.
+        self.abandon()
         now = window.clock()
         with window.db.transaction() as s:
             orders = queries.waiting_orders(
@@ -206,6 +209,72 @@ class Bill:
             window.counter.open_visit(visit.visit_id)
         return self.current_visit()
 
+    def open_selfpay_visit(
+        self, med_type: str = "11", *, dept_code: str | None = None
+    ) -> VisitView:
+        """全自费: a visit the hospital charges on its own — uninsured, insurance terminated, a
+        non-designated clinic, or the patient declines insurance. No 2201/2203 (the center never
+        hears of it, so no mdtrt_id); the pending orders load as for any visit."""
+        window = self.window
+        station = window.station
+        window.require_cashier()
+        patient = window.require_patient()
+        try:
+            mt = MedType.parse(med_type)
+        except ValueError:
+            raise PosError(
+                "VISIT_BAD_MED_TYPE", f"未知的医疗类别 {med_type}", f"Unknown med_type {med_type}"
+            ) from None
+        self._check_med_type(mt)
+        self.abandon()
+        now = window.clock()
+        with window.db.transaction() as s:
+            orders = queries.waiting_orders(
+                s, patient.certno, station.fixmedins_code, med_type=mt.value
+            )
+            dept = self._pick_dept(s, dept_code or (orders[0].dept_code if orders else None))
+            seq = next_number(s, station.fixmedins_code, "visit", now.year)
+            ipt_otp_no = f"MZ{now:%Y%m%d}{seq:05d}"
+            order_nos = [o.order_no for o in orders]
+            dise = next(((o.dise_codg, o.dise_name) for o in orders if o.dise_codg), ("", ""))
+            visit = Visit(
+                ipt_otp_no=ipt_otp_no,
+                mdtrt_id=None,  # never registered at the center: this is what makes it 全自费
+                fixmedins_code=station.fixmedins_code,
+                station_id=station.station_id,
+                cashier_no=window.counter.cashier.cashier_no,
+                psn_no=patient.psn_no,
+                psn_name=patient.psn_name,
+                certno=patient.certno,
+                insutype="",
+                psn_type="",
+                insuplc_admdvs="",
+                med_type=mt.value,
+                mdtrt_cert_type=patient.mdtrt_cert_type,
+                mdtrt_cert_no=patient.mdtrt_cert_no,
+                dept_code=dept.dept_code,
+                dise_codg=dise[0],
+                dise_name=dise[1],
+                begntime=now,
+                status="open",
+            )
+            s.add(visit)
+            s.flush()
+            queries.claim_orders(s, visit.visit_id, order_nos)
+            window.audit(
+                s,
+                "visit.open",
+                ipt_otp_no,
+                {
+                    "selfpay": True,
+                    "psn_no": patient.psn_no,
+                    "med_type": mt.value,
+                    "orders": order_nos,
+                },
+            )
+            window.counter.open_visit(visit.visit_id)
+        return self.current_visit()
+
     def cancel_visit(self) -> None:
         """Abandon the open visit on the counter: its pending orders wait for the next visit.
 
@@ -219,6 +288,33 @@ class Bill:
             visit.status = "cancelled"
             window.audit(s, "visit.cancel", visit.ipt_otp_no, {"mdtrt_id": visit.mdtrt_id})
         window.counter.open_visit(None)
+
+    def abandon(self, visit_id: int | None = None) -> bool:
+        """Let go of a visit (default: the counter's) the cashier walks away from — F10, quit, a
+        new patient, another 医疗类别 — so its orders wait for the next visit at once.
+
+        Only an open visit of this institution is cancelled (as `cancel_visit`); a settled one, or
+        one with a 2207 whose outcome is unknown (冲正 first), is left as it is. True if cancelled.
+        """
+        window = self.window
+        visit_id = window.counter.visit_id if visit_id is None else visit_id
+        if visit_id is None:
+            return False
+        with window.db.transaction() as s:
+            visit = s.get(Visit, visit_id)
+            if (
+                visit is None
+                or visit.status != "open"
+                or visit.fixmedins_code != window.station.fixmedins_code
+                or queries.visit_has_open_call(s, visit_id)
+            ):
+                return False
+            queries.release_visit(s, visit_id)
+            visit.status = "cancelled"
+            window.audit(s, "visit.cancel", visit.ipt_otp_no, {"mdtrt_id": visit.mdtrt_id})
+        if window.counter.visit_id == visit_id:
+            window.counter.open_visit(None)
+        return True
 
     def current_visit(self) -> VisitView | None:
         visit_id = self.window.counter.visit_id
@@ -247,6 +343,7 @@ class Bill:
                 begntime=visit.begntime,
                 lines=tuple(self._draft_views(s, visit_id)),
                 loaded_orders=tuple(queries.claimed_order_nos(s, visit_id)),
+                selfpay=visit.mdtrt_id is None,
             )
 
     def resume_visit(self, visit_id: int) -> VisitView:

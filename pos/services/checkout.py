@@ -15,6 +15,8 @@ import json
 from collections.abc import Sequence
 from decimal import Decimal
 
+from sqlalchemy.orm import Session
+
 from engine.codes import MedType, clr_type_for
 from engine.masking import mask_name
 from engine.models import HEADLINE_MONEY_FIELDS
@@ -130,6 +132,8 @@ class Checkout:
         """
         window = self.window
         cashier = window.require_cashier()
+        if self._selfpay_visit():
+            return self._presettle_selfpay(cashier.cashier_no)
         givers = tuple(dict.fromkeys(copay_givers or ()))
         batch_no, lines = self._current_batch(cashier.cashier_no)
         with window.db.reading() as s:
@@ -176,8 +180,45 @@ class Checkout:
         )
         return window.counter.presettle
 
-    def _current_batch(self, opter: str) -> tuple[str, list[LineView]]:
-        """The uploaded batch matching the draft lines now, uploading (2204) a new one if needed."""
+    def _selfpay_visit(self) -> bool:
+        """Is the counter's visit 全自费 (never registered at the center)?"""
+        visit_id = self.window.counter.visit_id
+        if visit_id is None:
+            return False
+        with self.window.db.reading() as s:
+            visit = s.get(Visit, visit_id)
+            return visit is not None and visit.mdtrt_id is None
+
+    def _presettle_selfpay(self, opter: str) -> PresettleView:
+        """全自费: the whole bill is the patient's, in cash/card/WeChat/Alipay; nothing is asked
+        of the center (the batch's lines are split locally: everything 全自费)."""
+        window = self.window
+        batch_no, lines = self._current_batch(opter, selfpay=True)
+        total = sum((ln.amount for ln in lines), ZERO)
+        amounts: dict[str, Decimal | str] = dict(selfpay_amounts(total))
+        amounts["balc"] = ZERO
+        why = (
+            f"全自费：不经医保结算，医疗费用 {total} 元全部由个人支付"
+            if window.lang == "zh"
+            else f"Self-pay: not settled through insurance; the patient pays all {total}"
+        )
+        window.counter.presettle = PresettleView(
+            chrg_bchno=batch_no,
+            setlinfo=amounts,
+            lines=tuple(lines),
+            copay_options=(),
+            mulaid_detail=(),
+            acct_used=False,
+            copay_givers=(),
+            copay_proof_checked=False,
+            proof_required=False,
+            trace=(why,),
+        )
+        return window.counter.presettle
+
+    def _current_batch(self, opter: str, *, selfpay: bool = False) -> tuple[str, list[LineView]]:
+        """The uploaded batch matching the draft lines now, uploading (2204) a new one if needed
+        (全自费: the batch is the hospital's alone, every line wholly self-paid, no 2204)."""
         window = self.window
         with window.db.reading() as s:
             visit = self.bill.editable_visit(s)
@@ -212,7 +253,10 @@ class Checkout:
             }
             for d, item in rows
         ]
-        out = window.link.call("2204", {"feedetail": feedetail}, opter=opter, insuplc=insuplc)
+        if selfpay:
+            out = {"result": [_selfpay_split(sent) for sent in feedetail]}
+        else:
+            out = window.link.call("2204", {"feedetail": feedetail}, opter=opter, insuplc=insuplc)
         results = {
             str(r.get("feedetl_sn")): r for r in out.get("result") or [] if isinstance(r, dict)
         }
@@ -242,7 +286,14 @@ class Checkout:
             s.flush()
             s.add_all(fee_rows)
             window.audit(
-                s, "batch.upload", batch_no, {"lines": len(fee_rows), "medfee_sumamt": total}
+                s,
+                "batch.upload",
+                batch_no,
+                {
+                    "lines": len(fee_rows),
+                    "medfee_sumamt": total,
+                    **({"selfpay": True} if selfpay else {}),
+                },
             )
             s.flush()
             return batch_no, batch_line_views(s, batch_no)
@@ -256,6 +307,11 @@ class Checkout:
         pre = window.counter.presettle
         if window.counter.visit_id is None or pre is None:
             raise PosError("PRESETTLE_REQUIRED", "请先预结算", "Pre-settle first")
+        done = self._settled_outcome(pre.chrg_bchno, kind="selfpay")
+        if done is not None:
+            return done
+        if self._selfpay_visit():
+            return self._settle_selfpay(pre, tenders)
         done = self._settled_outcome(pre.chrg_bchno)
         if done is not None:
             return done
@@ -340,6 +396,45 @@ class Checkout:
             raise not_recorded("2207", msgid, cause, reversed_) from exc
         return self._outcome(settlement_id, already=False)
 
+    def _settle_selfpay(self, pre: PresettleView, tenders: Sequence[TenderInput]) -> SettleOutcome:
+        """全自费 settlement: the hospital's books alone (no 2207), through the one writer of
+        settlement, tender and receipt rows; kind "selfpay", a 门诊收费 (MZ) receipt number."""
+        window = self.window
+        cashier = window.require_cashier()
+        visit, batch, _ = self._still_current(pre.chrg_bchno)
+        rows = validate_tenders(tenders, pre.psn_cash_pay)
+        now = window.clock()
+        code = window.station.fixmedins_code
+        with window.db.transaction() as s:
+            seq = next_number(s, code, "ZF", now.year)
+            setl_id = f"ZF{code}{now.year}{seq:08d}"  # the hospital's own: the center has none
+            record = SettlementRecord(
+                kind="selfpay",
+                setl_id=setl_id,
+                msgid=setl_id,
+                visit_id=visit.visit_id,
+                chrg_bchno=batch.chrg_bchno,
+                mdtrt_id="",
+                fixmedins_code=code,
+                station_id=window.station.station_id,
+                cashier_no=cashier.cashier_no,
+                psn_no=visit.psn_no,
+                psn_name=visit.psn_name,
+                insutype="",
+                med_type=visit.med_type,
+                clr_type="",
+                setl_time=now,
+                pool_prop_selfpay=Decimal("0.0000"),
+                balc=ZERO,
+                mulaid_detail=[],
+                amounts=selfpay_amounts(batch.medfee_sumamt),
+            )
+            row = write_settlement(s, record, rows)
+            s.get(Visit, visit.visit_id).status = "settled"
+            _audit_settlement(window, s, "selfpay", row, record, rows)
+            settlement_id = row.id
+        return self._outcome(settlement_id, already=False)
+
     def _record(self, record: SettlementRecord, tenders: list[TenderRow]) -> int:
         window = self.window
         with window.db.transaction() as s:
@@ -347,17 +442,7 @@ class Checkout:
             s.get(Visit, record.visit_id).status = "settled"
             call = s.get(CenterCall, record.msgid)
             call.status, call.open_key, call.setl_id = "ok", None, row.setl_id
-            window.audit(
-                s,
-                "settle",
-                row.setl_id,
-                {
-                    "receipt_no": row.receipt_no,
-                    "chrg_bchno": record.chrg_bchno,
-                    **{k: record.amounts[k] for k in HEADLINE_MONEY_FIELDS},
-                    "tenders": [[t.method, t.amount, t.tendered, t.change] for t in tenders],
-                },
-            )
+            _audit_settlement(window, s, "settle", row, record, tenders)
             return row.id
 
     def _still_current(self, batch_no: str) -> tuple[Visit, ChargeBatch, dict[str, Decimal]]:
@@ -382,9 +467,9 @@ class Checkout:
             }
             return visit, batch, totals
 
-    def _settled_outcome(self, batch_no: str) -> SettleOutcome | None:
+    def _settled_outcome(self, batch_no: str, kind: str = "settle") -> SettleOutcome | None:
         with self.window.db.reading() as s:
-            settlement_id = queries.settlement_of_batch(s, batch_no)
+            settlement_id = queries.settlement_of_batch(s, batch_no, kind)
         return None if settlement_id is None else self._outcome(settlement_id, already=True)
 
     def _outcome(self, settlement_id: int, *, already: bool) -> SettleOutcome:
@@ -438,6 +523,29 @@ SPLIT_TOTALS = {
 }
 
 
+def _audit_settlement(
+    window: Window,
+    session: Session,
+    action: str,
+    row: Settlement,
+    record: SettlementRecord,
+    tenders: Sequence[TenderRow],
+) -> None:
+    """The audit entry of a settlement: its receipt, headline totals and every tender as paid
+    (method, amount, tendered, change), which `pos db check` compares with the money rows."""
+    window.audit(
+        session,
+        action,
+        row.setl_id,
+        {
+            "receipt_no": row.receipt_no,
+            "chrg_bchno": record.chrg_bchno,
+            **{k: record.amounts[k] for k in HEADLINE_MONEY_FIELDS},
+            "tenders": [[t.method, t.amount, t.tendered, t.change] for t in tenders],
+        },
+    )
+
+
 def _settle_input(
     visit: Visit, batch_no: str, medfee: Decimal, acct_used: bool, givers: tuple, proof: bool
 ) -> dict:
@@ -458,6 +566,29 @@ def _settle_input(
             "mulaid_psn_nos": list(givers) if acct_used else [],
             "copay_proof_checked": bool(proof),
         },
+    }
+
+
+def selfpay_amounts(total: Decimal) -> dict[str, Decimal]:
+    """A 全自费 settlement's amounts: all of it 全自费 and paid by the patient, no fund, no account;
+    both identities hold (medfee = 全自费 = psn_part = psn_cash)."""
+    amounts = dict.fromkeys(SETTLEMENT_MONEY, ZERO)
+    for name in ("medfee_sumamt", "fulamt_ownpay_amt", "psn_part_amt", "psn_cash_pay"):
+        amounts[name] = total
+    return amounts
+
+
+def _selfpay_split(sent: dict) -> dict:
+    """A line's split when nobody but the hospital prices it: wholly 全自费."""
+    fee = sent["det_item_fee_sumamt"]
+    return {
+        "feedetl_sn": sent["feedetl_sn"],
+        "det_item_fee_sumamt": fee,
+        "fulamt_ownpay_amt": fee,
+        "overlmt_amt": "0.00",
+        "preselfpay_amt": "0.00",
+        "inscp_scp_amt": "0.00",
+        "selfpay_prop": "1",
     }
 
 

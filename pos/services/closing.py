@@ -85,7 +85,7 @@ class Closing:
                 fixmedins_code=window.station.fixmedins_code,
                 station_id=window.station.station_id,
                 closed_at=now,
-                settle_count=sum(r.kind == "settle" for r in rows),
+                settle_count=sum(r.kind != "refund" for r in rows),  # 全自费 included
                 refund_count=sum(r.kind == "refund" for r in rows),
                 tenders_json=json.dumps({k: str(v) for k, v in sorted(tenders.items())}),
                 receipts=_ranges(list(rows))[:200],

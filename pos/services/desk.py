@@ -243,12 +243,22 @@ class CashierDesk:
 
     @guarded
     def identify(self, scan_text: str) -> PatientView:
-        return self.identification.identify(scan_text)
+        """The next patient; an unsettled visit left on the counter gives its orders back."""
+        previous = self.counter.visit_id
+        patient = self.identification.identify(scan_text)
+        if previous is not None:
+            self.bill.abandon(previous)
+        return patient
 
     def virtual_cards(self) -> list[VirtualCard]:
         return Identification.virtual_cards()
 
+    @guarded
     def clear_patient(self) -> None:
+        """下一位 (or quit): an unsettled visit is abandoned — its orders wait again — and the
+        counter is empty."""
+        if self._window is not None and self.counter.visit_id is not None:
+            self.bill.abandon()
         self.counter.clear_patient()
 
     # ------------------------------------------------------------------ the bill
@@ -269,6 +279,12 @@ class CashierDesk:
         self, med_type: str, *, dept_code: str | None = None, insutype: str | None = None
     ) -> VisitView:
         return self.bill.open_visit(med_type, dept_code=dept_code, insutype=insutype)
+
+    @guarded
+    def open_selfpay_visit(
+        self, med_type: str = "11", *, dept_code: str | None = None
+    ) -> VisitView:
+        return self.bill.open_selfpay_visit(med_type, dept_code=dept_code)
 
     @guarded
     def cancel_visit(self) -> None:

@@ -224,6 +224,7 @@ class VisitView:
     begntime: datetime
     lines: tuple[LineView, ...]
     loaded_orders: tuple[str, ...] = ()
+    selfpay: bool = False  # 全自费: the hospital charges it alone, the center never sees it
 
     @property
     def total(self) -> Decimal:

@@ -1,6 +1,6 @@
 """The hospital's books: number series and the one writer of settlement, tender and receipt rows.
 
-Settlement (2207) and refund (2208, 冲红) both come here, so a money row is written one way only:
+Settlement (2207), 全自费 settlement (no center) and refund (2208, 冲红) all come here, so a money row is written one way only:
 the settlement row with its receipt number from a gap-free series, its tender rows, in the caller's
 transaction (all of it or none of it).
 """
@@ -59,7 +59,7 @@ class TenderRow:
 class SettlementRecord:
     """Everything a settlement or 冲红 row says, apart from the receipt number the books assign."""
 
-    kind: str  # settle | refund
+    kind: str  # settle | refund | selfpay (全自费: the hospital's books alone, no center)
     setl_id: str
     msgid: str
     visit_id: int
@@ -81,7 +81,8 @@ class SettlementRecord:
     reverses_id: int | None = None
 
 
-RECEIPT_SERIES = {"settle": "MZ", "refund": "HC"}  # 门诊收费 / 红冲
+# 门诊收费 / 红冲; a 全自费 settlement is a 门诊收费 receipt like any other (one gap-free series)
+RECEIPT_SERIES = {"settle": "MZ", "selfpay": "MZ", "refund": "HC"}
 
 
 def write_settlement(

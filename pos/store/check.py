@@ -2,7 +2,8 @@
 
 - each settlement's identities hold to the fen, and its batch's lines add up to its total
 - tenders add up to psn_cash_pay; a 冲红 row is the exact negation of what it reverses
-- hospital settlements and the center's agree one-to-one (amounts, kind, who, where)
+- hospital settlements and the center's agree one-to-one (amounts, kind, who, where); a 全自费
+  settlement (kind selfpay) is the hospital's alone and must have no fund, account or co-pay money
 - receipt numbers are gap-free per institution × series × year, and match their counters
 - day closes add up to the settlements they took
 - no 2207/2208 is left with an unknown outcome (needs 冲正)
@@ -39,6 +40,7 @@ from pos.store.models import (
 
 ZERO = Decimal("0.00")
 _COMPARED = (*SETTLEMENT_MONEY, "balc")
+_SELFPAY_MONEY = ("medfee_sumamt", "fulamt_ownpay_amt", "psn_part_amt", "psn_cash_pay")
 
 
 def check_hospital(session: Session) -> list[str]:
@@ -86,6 +88,14 @@ def _settlements(session: Session, rows: list[Settlement]) -> list[str]:
         name = f"settlement {row.setl_id} ({row.receipt_no})"
         sign = Decimal(-1) if row.kind == "refund" else Decimal(1)
         out += [f"{name}: {p}" for p in identity_problems(_amounts(row))]
+        if row.kind == "selfpay":
+            insured = [
+                n for n in SETTLEMENT_MONEY if n not in _SELFPAY_MONEY and getattr(row, n) != 0
+            ]
+            if insured or row.fulamt_ownpay_amt != row.medfee_sumamt:
+                out.append(
+                    f"{name}: a 全自费 settlement with insurance money ({', '.join(insured)})"
+                )
         if tenders[row.id] != row.psn_cash_pay:
             out.append(
                 f"{name}: tenders add up to {tenders[row.id]}, psn_cash_pay is {row.psn_cash_pay}"
@@ -112,6 +122,8 @@ def _against_center(session: Session, rows: list[Settlement]) -> list[str]:
     reversed_ids = {c.orig_setl_id for c in center.values() if c.kind == "reversal"}
     ours = {r.setl_id for r in rows}
     for row in rows:
+        if row.kind == "selfpay":  # 全自费: the hospital's alone, by design unknown to the center
+            continue
         name = f"settlement {row.setl_id} ({row.receipt_no})"
         theirs = center.get(row.setl_id)
         if theirs is None:
@@ -222,7 +234,7 @@ def _against_audit(session: Session, rows: list[Settlement]) -> list[str]:
     entries: dict[tuple[str, str], dict] = {}
     for e in session.scalars(
         select(AuditEntry)
-        .where(AuditEntry.action.in_(("settle", "refund")))
+        .where(AuditEntry.action.in_(("settle", "selfpay", "refund")))
         .order_by(AuditEntry.seq)
     ):
         try:
@@ -243,13 +255,13 @@ def _against_audit(session: Session, rows: list[Settlement]) -> list[str]:
             out.append(
                 f"{name}: receipt {row.receipt_no}, the audit entry says {entry.get('receipt_no')}"
             )
-        for field in _AUDITED if row.kind == "settle" else ("psn_cash_pay",):
+        for field in _AUDITED if row.kind != "refund" else ("psn_cash_pay",):
             if field in entry and _dec(entry[field]) != getattr(row, field):
                 out.append(
                     f"{name}: {field} {getattr(row, field)}, the audit entry says {entry[field]}"
                 )
         mine = tenders.get(row.id, [])
-        if row.kind == "settle":
+        if row.kind != "refund":
             recorded = entry.get("tenders") or []
             if len(recorded) != len(mine):
                 out.append(f"{name}: {len(mine)} tenders, the audit entry records {len(recorded)}")

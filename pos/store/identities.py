@@ -1,4 +1,4 @@
-"""The accounting identities every settlement row satisfies to the fen (contracts/settlement.md)."""
+"""The accounting identities every settlement row satisfies to the fen (docs/SETTLEMENT.md)."""
 
 from __future__ import annotations
 

@@ -269,7 +269,7 @@ class Settlement(AppendOnly, HospitalBase):
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    kind: Mapped[str] = mapped_column(String(8))  # settle | refund
+    kind: Mapped[str] = mapped_column(String(8))  # settle | refund | selfpay (全自费, no center)
     setl_id: Mapped[str] = mapped_column(String(40), unique=True)
     msgid: Mapped[str] = mapped_column(String(30), unique=True)  # medins_setl_id (发送方报文ID)
     reverses_id: Mapped[int | None] = mapped_column(

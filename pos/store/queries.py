@@ -277,6 +277,16 @@ def open_calls(s: Session, fixmedins_code: str) -> list[CenterCall]:
     )
 
 
+def visit_has_open_call(s: Session, visit_id: int) -> bool:
+    """A 2207/2208 of this visit whose outcome is unknown (the center may have settled it)."""
+    found = s.scalar(
+        select(CenterCall.msgid)
+        .where(CenterCall.status == "sent", CenterCall.visit_id == visit_id)
+        .limit(1)
+    )
+    return found is not None
+
+
 def open_call_of_cashier(s: Session, cashier_no: str) -> str | None:
     return s.scalar(
         select(CenterCall.msgid).where(

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
+from engine.fixtures import fixtures_dir
 from pos.audit import GENESIS, head_mac, safe_actor
 from pos.auth import SCRYPT_N, hash_pin
 from pos.store.models import (
@@ -26,7 +27,7 @@ from pos.store.models import (
     Station,
 )
 
-FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
+FIXTURES = fixtures_dir()  # the checkout's fixtures/, or the copy shipped in the wheel
 # What a designated pharmacy may sell (no consultations or examinations).
 _PHARMACY_KINDS = {"drug", "material", "goods"}
 

@@ -107,4 +107,33 @@ def test_cli_init_seed_check_reset(tmp_path, capsys):
 
 def test_cli_check_reports_a_bad_url(capsys):
     assert main(["--db", "postgresql+psycopg://nobody@127.0.0.1:1/none", "db", "check"]) == 2
-    assert "database error" in capsys.readouterr().err
+    assert "cannot open the database" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["db", "check"],
+        ["db", "seed"],
+        ["audit", "verify"],
+        ["txn"],
+        ["receipt", "list"],
+        ["desk", "list", "--giver", "6527000000000001"],
+    ],
+    ids=lambda argv: "-".join(argv[:2]),
+)
+def test_only_init_reset_and_the_app_create_a_database(tmp_path, capsys, argv):
+    """#8.4: a mistyped URL is refused with one line and a non-zero exit; nothing is created."""
+    path = tmp_path / "typo.sqlite3"
+    assert main(["--db", f"sqlite:///{path}", *argv]) != 0
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "pos db init" in err, err
+    assert not path.exists()
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_an_empty_file_is_not_a_database(tmp_path, capsys):
+    path = tmp_path / "empty.sqlite3"
+    path.touch()
+    assert main(["--db", f"sqlite:///{path}", "db", "check"]) == 2
+    assert "pos db init" in capsys.readouterr().err
