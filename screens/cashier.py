@@ -190,7 +190,15 @@ class CashierScreen(TranslatedBindings, Screen[None]):
         key("f5,ctrl+p", "presettle", "key.presettle", id="presettle", priority=True),
         key("f6,ctrl+f", "copay", "key.copay", id="copay", priority=True),
         key("f7,ctrl+e", "quantity", "key.quantity", id="edit-quantity", show=False, priority=True),
-        key("delete,ctrl+d", "remove_line", "key.remove", id="remove-line", show=False),
+        # Priority too: in a text field Del still edits the text (remove_line hands it back).
+        key(
+            "delete,ctrl+d",
+            "remove_line",
+            "key.remove",
+            id="remove-line",
+            show=False,
+            priority=True,
+        ),
         key("f8,ctrl+s", "tender", "key.tender", id="tender", priority=True),
         key("f9,ctrl+o", "toggle_log", "key.log", id="message-log", show=False, priority=True),
         key("f10,ctrl+y", "next_patient", "key.next", id="next-patient", priority=True),
@@ -751,7 +759,10 @@ class CashierScreen(TranslatedBindings, Screen[None]):
         self.app.push_screen(QuantityModal(line), chosen)
 
     def action_remove_line(self) -> None:
-        if isinstance(self.focused, Input):
+        focused = self.focused
+        if isinstance(focused, Input) and not (focused.id == "item-entry" and not focused.value):
+            # Del edits the text being typed; only in an empty 加项目 field does it remove a line.
+            focused.action_delete_right()
             return
         if not self._need_visit():
             return

@@ -105,11 +105,12 @@ class PatientPanel(Static):
             line.append(f" {code_label(Relationship, b.relationship)} ")
             if b.usable:
                 line.append(f"{t('patient.can_use')} {yuan(b.available)}", style="green")
+            elif b.status == "active":
+                # In force but not usable now (expired, frozen, …): the reasons below say why;
+                # "已生效" beside "已过有效期" would contradict them.
+                line.append(t("patient.cannot_use"), style="red")
             else:
-                line.append(
-                    code_label(BindingStatus, b.status),
-                    style="green" if b.status == "active" else "red",
-                )
+                line.append(code_label(BindingStatus, b.status), style="red")
             parts.append(line)
             if not b.usable and b.reasons:
                 sep = "" if get_lang() == "zh" else " "
