@@ -329,6 +329,7 @@ class Checkout:
             balc=amounts["balc"],
             mulaid_detail=[_masked_detail(d) for d in detail if isinstance(d, dict)],
             amounts={name: amounts[name] for name in SETTLEMENT_MONEY},
+            training=window.training,
         )
         try:
             settlement_id = self._record(record, rows)
