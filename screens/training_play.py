@@ -9,7 +9,7 @@ Textual's Pilot sends them (so the app records them like a trainee's), or a back
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 
 from textual.app import App
 
@@ -25,8 +25,10 @@ class Player:
         *,
         on_caption: Callable[[str], None] | None = None,
         delay: float = 0.0,
+        press: Callable[[str], Awaitable[None]] | None = None,
     ) -> None:
         self.app = app
+        self._press = press
         self.scenario = scenario
         self.on_caption = on_caption
         self.delay = delay
@@ -43,8 +45,11 @@ class Player:
         for key in keys:
             if self.stopped:
                 return
-            await self.app._press_keys([key])  # what Pilot.press does
-            await self.settle(rounds=1)
+            if self._press is not None:
+                await self._press(key)
+            else:
+                await self.app._press_keys([key])  # what Pilot.press does
+                await self.settle(rounds=1)
             if self.delay:
                 await asyncio.sleep(self.delay / 4)
         await self.settle()

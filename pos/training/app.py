@@ -11,6 +11,7 @@ nothing in this app can open another; every key is recorded for the replay; Ctrl
 
 from __future__ import annotations
 
+import asyncio
 from typing import ClassVar
 
 from textual import events
@@ -30,7 +31,15 @@ class TrainingApp(PosApp):
     ]
 
     def __init__(
-        self, settings: Settings, room: TrainingRoom, attempt: Attempt, *, record: bool = True
+        self,
+        settings: Settings,
+        room: TrainingRoom,
+        attempt: Attempt,
+        *,
+        record: bool = True,
+        replay_keys: list[str] | None = None,
+        demo: bool = False,
+        pace: float = 0.0,
     ) -> None:
         settings = settings.model_copy(
             update={"training": True, "station": attempt.scenario.station, "show_clock": False}
@@ -40,19 +49,77 @@ class TrainingApp(PosApp):
         self.attempt = attempt
         self.record = record
         self.card = None
+        self.replay_keys = replay_keys
+        self.demo = demo
+        self.pace = pace
+        self._driving = False  # a key being sent by the replay or the demo, not a person
+        self._driver_task: asyncio.Task | None = None
+        self.player = None
+        self._last_key: events.Key | None = None
 
     async def on_event(self, event: events.Event) -> None:
-        if self.record and isinstance(event, events.Key):
-            self.attempt.keys.append(event.key)
+        if isinstance(event, events.Key) and event is not self._last_key:
+            # A key reaches the app from the driver, and again when it bubbles up: count it once.
+            self._last_key = event
+            if self.player is not None and not self._driving and not self.player.stopped:
+                # Any key a person presses hands control back (demo mode).
+                self.player.stopped = True
+                self.notify(i18n.t("train.demo_handback"))
+            if self.record:
+                self.attempt.keys.append(event.key)
         await super().on_event(event)
 
-    def on_mount(self) -> None:
+    async def drive(self, keys: list[str]) -> None:
+        """Send keys as a person would (the replay; the demo's player calls press_driven)."""
+        for key_name in keys:
+            await self.press_driven(key_name)
+            if self.pace:
+                await asyncio.sleep(self.pace)
+
+    async def press_driven(self, key_name: str) -> None:
+        self._driving = True
+        try:
+            await self._press_keys([key_name])
+        finally:
+            self._driving = False
+        # Let the key's workers finish and any screen switch land (as Pilot tests do).
+        for _ in range(3):
+            await self.workers.wait_for_complete()
+            await asyncio.sleep(0.06)
+        await self.workers.wait_for_complete()
+
+    async def _run_demo(self) -> None:
+        from screens.training_play import Player
+
+        self.player = Player(
+            self,
+            self.attempt.scenario,
+            on_caption=lambda text: self.notify(
+                text, title=i18n.t("train.demo_caption"), timeout=max(3.0, self.pace * 3)
+            ),
+            delay=self.pace,
+            press=self.press_driven,
+        )
+        await self.player.press("enter")  # past the brief
+        await self.player.play()
+        if not self.player.stopped:
+            await self.player.press("ctrl+e")
+            await asyncio.sleep(max(2.0, self.pace * 4))
+            if not self.player.stopped:
+                self.exit()
+
+    def on_mount(self, event: events.Mount) -> None:
+        event.prevent_default()  # PosApp.on_mount would push a second login screen
         self.set_class(True, "-training")
         from screens.login import LoginScreen
         from screens.training import BriefScreen
 
         self.push_screen(LoginScreen())
         self.push_screen(BriefScreen(self.attempt.scenario))
+        if self.replay_keys is not None:
+            self._driver_task = asyncio.get_running_loop().create_task(self.drive(self.replay_keys))
+        elif self.demo:
+            self._driver_task = asyncio.get_running_loop().create_task(self._run_demo())
 
     def action_hint(self) -> None:
         text = self.attempt.hint(i18n.get_lang())

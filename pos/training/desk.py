@@ -20,7 +20,6 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -100,6 +99,18 @@ class TrainingCenter:
             self.log.append(Exchange(len(self.log) + 1, infno, request, response))
 
 
+@dataclass
+class _Stamped:
+    """The co-pay desk's messages with this window's institution in the envelope (the center
+    wants every message but 1101 to name its institution)."""
+
+    center: TrainingCenter
+    fixmedins_code: str
+
+    def handle(self, message: dict) -> dict:
+        return self.center.handle({"fixmedins_code": self.fixmedins_code, **message})
+
+
 class TrainingDesk(CashierDesk):
     """A CashierDesk for one training attempt (built by pos.training.room.TrainingRoom)."""
 
@@ -120,6 +131,11 @@ class TrainingDesk(CashierDesk):
         view = super().reconcile(day)
         self.reconciliations.append(view)
         return view
+
+    @property
+    def seated(self) -> bool:
+        """Has anyone sat down at a window of this attempt (its books readable)?"""
+        return self._window is not None
 
     @property
     def faults(self) -> set[str]:
@@ -195,7 +211,7 @@ class TrainingDesk(CashierDesk):
         """The co-pay desk (家庭共济 经办) on this attempt's center, recorded like the window."""
         counter = iter(range(1, 10_000))
         return CopayDesk(
-            self.training_center,
+            _Stamped(self.training_center, self.station.fixmedins_code),
             opter="DESK",
             clock=lambda: self.clock().replace(tzinfo=None),
             msgids=lambda now: f"DESK{now:%Y%m%d%H%M%S}{next(counter):04d}",

@@ -25,6 +25,7 @@ msgids and ids.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -74,6 +75,7 @@ class Attempt:
     hints: list[int] = field(default_factory=list)
     keys: list[str] = field(default_factory=list)
     replay_of: str | None = None
+    seconds: int | None = None  # a replay shows the original attempt's time
 
     @property
     def db_path(self) -> Path:
@@ -229,7 +231,11 @@ class TrainingRoom:
         """Grade the attempt from its books and messages; write the score card; return it."""
         from pos.training.scoring import grade
 
-        seconds = int(time.monotonic() - attempt.started)
+        seconds = (
+            attempt.seconds
+            if attempt.seconds is not None
+            else int(time.monotonic() - attempt.started)
+        )
         card = grade(attempt.scenario, attempt.desk, hints=len(attempt.hints), seconds=seconds)
         self.save(attempt, card.as_json())
         return card
@@ -309,10 +315,9 @@ def _setup_step(desk: TrainingDesk, step) -> None:
             center = desk.training_center.center
             center.faults.lose_response_after_commit = {"2207"}
             center.faults.once = True
-            try:
+            # Lost: the center settled, the hospital did not (3201 will say 不平).
+            with contextlib.suppress(PosError):
                 desk.settle(tender)
-            except PosError:
-                pass  # lost: the center settled, the hospital did not (3201 will say 不平)
         else:
             desk.settle(tender)
         desk.clear_patient()

@@ -46,14 +46,14 @@ def _quietly(fn) -> list:
     """A desk read; nothing when the trainee never sat down at the window."""
     try:
         return list(fn())
-    except PosError:
+    except PosError:  # AUTH_REQUIRED: no window was ever opened
         return []
 
 
 def grade(scenario: Scenario, desk: TrainingDesk, *, hints: int = 0, seconds: int = 0) -> ScoreCard:
     ex = scenario.expect
     log = list(desk.training_center.log)
-    rows = _quietly(lambda: desk.settlements(limit=200))
+    rows = _quietly(lambda: desk.settlements(limit=200)) if desk.seated else []
     settles = [r for r in rows if r.kind == "settle"]
     live = [r for r in settles if r.refunded_by is None]
     refunds = [r for r in rows if r.kind == "refund"]
@@ -77,7 +77,7 @@ def grade(scenario: Scenario, desk: TrainingDesk, *, hints: int = 0, seconds: in
         )
     elif ex.outcome == "nothing_settled":
         ok = not settles
-        refused = any(not e.ok for e in log)
+        asked = any(e.infno == "1101" and e.ok for e in log)
         items.append(
             _item(
                 "outcome",
@@ -90,12 +90,14 @@ def grade(scenario: Scenario, desk: TrainingDesk, *, hints: int = 0, seconds: in
         )
         items.append(
             _item(
-                "refused",
-                refused,
-                "医保中心的拒绝已看到" if refused else "没有向医保中心核实（未读卡/扫码）",
-                "The center's refusal was seen"
-                if refused
-                else "The center was never asked (no card read or scan)",
+                "identified",
+                asked,
+                "已识别患者（1101）并看到不能医保结算的原因"
+                if asked
+                else "没有识别患者（未扫码/读卡），不知道为何不能结算",
+                "The patient was identified (1101) and the reason seen"
+                if asked
+                else "The patient was never identified (no scan or card), so the reason is unknown",
             )
         )
     elif ex.outcome == "refunded":
@@ -281,7 +283,7 @@ def grade(scenario: Scenario, desk: TrainingDesk, *, hints: int = 0, seconds: in
         )
     if ex.reversal:
         done = _ok(log, "2601")
-        pending = _quietly(desk.pending_reversals)
+        pending = _quietly(desk.pending_reversals) if desk.seated else []
         ok = bool(done) and not pending
         items.append(
             _item(

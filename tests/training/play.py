@@ -8,7 +8,13 @@ from screens.training_play import Player
 from tests.training.conftest import START, settings
 
 
-async def play(room, scenario: Scenario, tmp_path, steps: list[PlayStep] | None = None, *, hints=0):
+def step(**kw) -> PlayStep:
+    return PlayStep(caption_zh="步骤", caption_en="step", **kw)
+
+
+async def play(
+    room, scenario: Scenario, tmp_path, steps: list[PlayStep] | None = None, *, hints: int = 0
+):
     attempt = room.start("学员甲", scenario, clock_start=START)
     app = TrainingApp(settings(tmp_path), room, attempt)
     async with app.run_test(size=(120, 36)) as pilot:
@@ -21,4 +27,5 @@ async def play(room, scenario: Scenario, tmp_path, steps: list[PlayStep] | None 
         await player.press("ctrl+e")
         await player.settle()
         await pilot.pause()
+        app.final_screen = app.export_screenshot()
     return app, app.card
