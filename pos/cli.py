@@ -12,7 +12,7 @@ import importlib
 import sys
 
 # modules under pos.commands, each with register(sub)
-COMMANDS = ("settle", "bench", "txn", "db", "audit", "desk", "receipt")
+COMMANDS = ("settle", "bench", "txn", "db", "audit", "desk", "receipt", "train", "demo")
 
 
 def _global_options(parser: argparse.ArgumentParser) -> None:

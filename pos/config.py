@@ -75,7 +75,7 @@ class Settings(BaseSettings):
     db_url: str | None = Field(default=None, validation_alias="POS_DATABASE_URL")
     printer: PrinterSettings = Field(default_factory=PrinterSettings)
     cursor_blink: bool = True
-    training: bool = True
+    training: bool = False  # live is the default; `pos train` chooses training
     # The station this terminal is (收费窗口); the login screen preselects it.
     station: str | None = None
     # Binding id -> keys, e.g. {"presettle": "f7"}; passed to App.set_keymap.

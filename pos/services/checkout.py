@@ -387,6 +387,7 @@ class Checkout:
             balc=amounts["balc"],
             mulaid_detail=[_masked_detail(d) for d in detail if isinstance(d, dict)],
             amounts={name: amounts[name] for name in SETTLEMENT_MONEY},
+            training=window.training,
         )
         try:
             settlement_id = self._record(record, rows)
@@ -428,6 +429,7 @@ class Checkout:
                 balc=ZERO,
                 mulaid_detail=[],
                 amounts=selfpay_amounts(batch.medfee_sumamt),
+                training=window.training,
             )
             row = write_settlement(s, record, rows)
             s.get(Visit, visit.visit_id).status = "settled"

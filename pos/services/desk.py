@@ -68,8 +68,10 @@ class CashierDesk:
         msgids: Callable[[str, datetime], str] | None = None,
         center: CenterPort | None = None,
         lang: str = "zh",
+        training: bool = False,
     ) -> None:
         self.db = db
+        self.training = training  # receipts in the training series (pos.training builds these)
         self.clock: Clock = clock or china_now
         self.lang = lang
         self._msgids = msgids
@@ -98,7 +100,9 @@ class CashierDesk:
             msgids=self._msgids or MsgIds(window_no),
         )
         self.counter = WindowState()
-        window = Window(self.db, self.clock, link, station, self.lang, self.counter)
+        window = Window(
+            self.db, self.clock, link, station, self.lang, self.counter, training=self.training
+        )
         self._window = window
         self.identification = Identification(window)
         self.bill = Bill(window)

@@ -138,6 +138,7 @@ class Refunds:
                     for d in json.loads(orig.mulaid_detail)
                 ],
                 amounts={name: amounts[name] for name in SETTLEMENT_MONEY},
+                training=window.training,
             )
             # The cash part goes back the way it came: each tender negated, no change given.
             tenders = [

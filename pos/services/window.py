@@ -42,6 +42,7 @@ class Window:
     station: StationView
     lang: str
     counter: WindowState
+    training: bool = False  # a training desk (pos.training): receipts in the PX series
 
     def audit(
         self,

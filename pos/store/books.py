@@ -79,17 +79,20 @@ class SettlementRecord:
     mulaid_detail: Sequence[Mapping]
     amounts: Mapping[str, Decimal]  # every SETTLEMENT_MONEY field, signed
     reverses_id: int | None = None
+    training: bool = False  # a training desk's row: its own number series (PXMZ / PXHC)
 
 
 # 门诊收费 / 红冲; a 全自费 settlement is a 门诊收费 receipt like any other (one gap-free series)
 RECEIPT_SERIES = {"settle": "MZ", "selfpay": "MZ", "refund": "HC"}
+# Training (培训) receipts never take a live number: a series of their own.
+TRAINING_SERIES = {"settle": "PXMZ", "selfpay": "PXMZ", "refund": "PXHC"}
 
 
 def write_settlement(
     session: Session, record: SettlementRecord, tenders: Sequence[TenderRow]
 ) -> Settlement:
     """Insert the settlement (with its next receipt number) and its tenders; the caller commits."""
-    series = RECEIPT_SERIES[record.kind]
+    series = (TRAINING_SERIES if record.training else RECEIPT_SERIES)[record.kind]
     year = record.setl_time.year
     seq = next_number(session, record.fixmedins_code, series, year)
     row = Settlement(

@@ -11,17 +11,17 @@ def test_env_prefix_and_nesting(monkeypatch, tmp_path):
     monkeypatch.setenv("POS_LANG", "en")
     monkeypatch.setenv("POS_PRINTER__TARGET", str(tmp_path))
     monkeypatch.setenv("POS_CURSOR_BLINK", "false")
-    monkeypatch.setenv("POS_TRAINING", "0")
+    monkeypatch.setenv("POS_TRAINING", "1")
     monkeypatch.setenv("POS_KEYMAP", '{"presettle": "f12"}')
     s = load_settings()
-    assert s.lang == "en" and s.printer.path == tmp_path and not s.cursor_blink and not s.training
+    assert s.lang == "en" and s.printer.path == tmp_path and not s.cursor_blink and s.training
     assert s.keymap == {"presettle": "f12"}
     assert load_settings(lang="zh").lang == "zh"  # CLI flags win over the environment
 
 
 def test_defaults():
     s = Settings()
-    assert s.lang == "zh" and s.printer.enabled and s.cursor_blink and s.training
+    assert s.lang == "zh" and s.printer.enabled and s.cursor_blink and not s.training  # live
 
 
 def test_printer_can_be_off():

@@ -1,0 +1,1 @@
+"""Training mode: scenarios, isolated training databases, the training desk, scoring."""

@@ -1,0 +1,276 @@
+"""The training desk: the real cashier desk on a training database, with a recording center and
+the trainer's fault switches.
+
+`TrainingCenter` wraps the embedded center (a `CenterPort`): it records every message in and out
+(the attempt's platform messages: graded by the score card, replayed by `pos train --replay`) and
+fires the faults the scenario injects. `TrainingDesk` is a `CashierDesk` with `training=True`
+(receipts in their own PXMZ/PXHC series, marked 培训) plus what a trainee does off the cashier
+screen: 补打, the drawer count at 日结, the co-pay desk (bind, 代缴).
+
+Faults (pos.training.scenarios.FAULTS):
+    lose_2207_response    center.faults: the next 2207 commits and its answer is lost
+    balance_changes       after the next 2206, the patient's own account is spent at the pharmacy
+                          (a real settlement there), so 2207 differs and is reversed: pre-settle again
+    card_unreadable       a 社保卡 read (cert type 03) fails: CARD_UNREADABLE
+    printer_out_of_paper  the next print fails: PRINTER_NO_PAPER (the receipt is kept: 补打 it)
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from pos.errors import PosError
+from pos.services.copay_desk import CopayDesk
+from pos.services.desk import CashierDesk
+from pos.services.guard import guarded
+from pos.services.views import PatientView
+
+
+@dataclass
+class Exchange:
+    """One message as it travelled: the request and the answer (None: lost)."""
+
+    seq: int
+    infno: str
+    request: dict
+    response: dict | None
+
+    @property
+    def ok(self) -> bool:
+        return isinstance(self.response, dict) and self.response.get("infcode") == 0
+
+    @property
+    def output(self) -> dict:
+        out = (self.response or {}).get("output")
+        return out if isinstance(out, dict) else {}
+
+    def as_json(self) -> dict:
+        return {
+            "seq": self.seq,
+            "infno": self.infno,
+            "request": self.request,
+            "response": self.response,
+        }
+
+
+@dataclass
+class TrainingCenter:
+    """A CenterPort over the embedded center that records and injects faults."""
+
+    center: Any
+    faults: set[str] = field(default_factory=set)
+    log: list[Exchange] = field(default_factory=list)
+    on_presettled: Callable[[], None] | None = None  # the balance_changes fault's action
+    recording: bool = True
+
+    def handle(self, message: dict) -> dict:
+        infno = str(message.get("infno", ""))
+        if "lose_2207_response" in self.faults and infno == "2207":
+            self.faults.discard("lose_2207_response")
+            self.center.faults.lose_response_after_commit = {"2207"}
+            self.center.faults.once = True
+        try:
+            response = self.center.handle(message)
+        except Exception:
+            self._record(infno, message, None)
+            raise
+        self._record(infno, message, response)
+        if (
+            infno == "2206"
+            and "balance_changes" in self.faults
+            and isinstance(response, dict)
+            and response.get("infcode") == 0
+            and self.on_presettled is not None
+        ):
+            self.faults.discard("balance_changes")
+            self.on_presettled()
+        return response
+
+    def _record(self, infno: str, request: dict, response: dict | None) -> None:
+        if self.recording:
+            # As it travelled: plain JSON (amounts as strings).
+            request = json.loads(json.dumps(request, ensure_ascii=False, default=str))
+            if response is not None:
+                response = json.loads(json.dumps(response, ensure_ascii=False, default=str))
+            self.log.append(Exchange(len(self.log) + 1, infno, request, response))
+
+
+@dataclass
+class _Stamped:
+    """The co-pay desk's messages with this window's institution in the envelope (the center
+    wants every message but 1101 to name its institution)."""
+
+    center: TrainingCenter
+    fixmedins_code: str
+
+    def handle(self, message: dict) -> dict:
+        return self.center.handle({"fixmedins_code": self.fixmedins_code, **message})
+
+
+class TrainingDesk(CashierDesk):
+    """A CashierDesk for one training attempt (built by pos.training.room.TrainingRoom)."""
+
+    def __init__(self, db, *, training_center: TrainingCenter, **kwargs) -> None:
+        super().__init__(db, center=training_center, training=True, **kwargs)
+        self.training_center = training_center
+        self.drawer_declared: Decimal | None = None  # the 长短款 the trainee declared at 日结
+        self.reprints: list[str] = []
+        self.closes: list = []  # DayCloseView of each 日结 in this attempt
+        self.reconciliations: list = []  # ReconcileView of each 对账
+
+    def day_close(self):
+        view = super().day_close()
+        self.closes.append(view)
+        return view
+
+    def reconcile(self, day=None):
+        view = super().reconcile(day)
+        self.reconciliations.append(view)
+        return view
+
+    @property
+    def seated(self) -> bool:
+        """Has anyone sat down at a window of this attempt (its books readable)?"""
+        return self._window is not None
+
+    @property
+    def faults(self) -> set[str]:
+        return self.training_center.faults
+
+    # ------------------------------------------------------------------ faults at the window
+
+    @guarded
+    def identify(self, scan_text: str) -> PatientView:
+        if "card_unreadable" in self.faults:
+            from engine.codes import MdtrtCertType
+            from pos.services.scan import classify
+
+            if classify(scan_text)[0] is MdtrtCertType.SSC:
+                raise PosError(
+                    "CARD_UNREADABLE",
+                    "读卡失败：社保卡无法读取，请改扫医保电子凭证或身份证",
+                    "The card cannot be read: scan the e-voucher or the ID card instead",
+                )
+        return super().identify(scan_text)
+
+    def print_receipt(self, done, printer, training: bool = True):
+        if "printer_out_of_paper" in self.faults:
+            self.faults.discard("printer_out_of_paper")
+            raise PosError(
+                "PRINTER_NO_PAPER",
+                "打印机缺纸，票据未打印（结算已保存）：装纸后补打",
+                "The printer is out of paper; nothing printed (the settlement is saved): reprint it",
+            )
+        return super().print_receipt(done, printer, True)
+
+    # ------------------------------------------------------------------ off the cashier screen
+
+    @guarded
+    def reprint(self, receipt_no: str | None = None) -> str:
+        """补打 a receipt of this window (default: the last one), counted and audited; its text."""
+        from pos.printing import build_documents
+        from pos.printing.books import reprint
+        from pos.printing.text import render_text
+
+        window = self.window
+        cashier = window.require_cashier()
+        if receipt_no is None:
+            rows = self.settlements(limit=1)
+            if not rows:
+                raise PosError("NO_RECEIPT", "没有可补打的票据", "No receipt to reprint")
+            receipt_no = rows[0].receipt_no
+        data = reprint(
+            self.db,
+            receipt_no,
+            institution=window.station.fixmedins_code,
+            actor=cashier.cashier_no,
+            at=self.clock(),
+            via="training",
+            station=window.station.station_id,
+            training=True,
+        )
+        self.reprints.append(receipt_no)
+        return render_text(build_documents(data, self.lang), 48)
+
+    def declare_short(self, short: object) -> Decimal:
+        """At 日结: the trainee declares the drawer's shortfall (短款; 0 when it balances)."""
+        from engine.money import to_decimal
+
+        try:
+            value = to_decimal(short, what="short")
+        except ValueError as exc:
+            raise PosError("BAD_AMOUNT", f"金额无效：{exc}", f"Bad amount: {exc}") from None
+        self.drawer_declared = value.quantize(Decimal("0.01"))
+        return self.drawer_declared
+
+    def copay_desk(self) -> CopayDesk:
+        """The co-pay desk (家庭共济 经办) on this attempt's center, recorded like the window."""
+        counter = iter(range(1, 10_000))
+        return CopayDesk(
+            _Stamped(self.training_center, self.station.fixmedins_code),
+            opter="DESK",
+            clock=lambda: self.clock().replace(tzinfo=None),
+            msgids=lambda now: f"DESK{now:%Y%m%d%H%M%S}{next(counter):04d}",
+        )
+
+    # ------------------------------------------------------------------ back-office steps
+
+    @guarded
+    def backoffice(self, name: str, args: dict) -> object:
+        """A back-office step by name (a scenario's `desk = …` play step; the training screens'
+        tasks): refund, reprint, day_close, reconcile, reverse_lost, bind, premium."""
+        from pos.services.views import TenderInput
+
+        if name == "refund":
+            live = [
+                r for r in self.settlements(limit=50) if r.kind == "settle" and not r.refunded_by
+            ]
+            if not live:
+                raise PosError("NO_SETTLEMENT", "没有可退费的结算", "No settlement to refund")
+            keep = [int(n) for n in args.get("keep_lines", [])]
+            out = self.refund(live[0].setl_id, keep_line_nos=keep)
+            if keep:  # the kept lines are charged again: pre-settle and settle them
+                pre = self.presettle(acct_used=True)
+                due = pre.psn_cash_pay
+                self.settle([TenderInput("cash", due, due)] if due > 0 else [])
+                self.clear_patient()
+            return out
+        if name == "reprint":
+            return self.reprint(args.get("receipt_no"))  # type: ignore[arg-type]
+        if name == "day_close":
+            view = self.day_close()
+            if "short" in args:
+                self.declare_short(args["short"])
+            return view
+        if name == "declare_short":
+            return self.declare_short(args["short"])
+        if name == "reconcile":
+            return self.reconcile()
+        if name == "reverse_lost":
+            lost = self.pending_reversals()
+            for call in lost:
+                self.reverse_lost(call.msgid)
+            return lost
+        if name == "bind":
+            desk = self.copay_desk()
+            made = desk.bind(
+                giver_psn_no=str(args["giver"]),
+                beneficiary_psn_no=str(args["beneficiary"]),
+                relationship=str(args["relationship"]),
+                quota=Decimal(str(args["quota"])),
+                channel="counter",
+                proof_type=args.get("proof_type"),  # type: ignore[arg-type]
+                proof_no=args.get("proof_no"),  # type: ignore[arg-type]
+            )
+            return desk.approve(made.binding_id) if args.get("approve") else made
+        if name == "premium":
+            return self.copay_desk().pay_premium(
+                giver_psn_no=str(args["giver"]),
+                beneficiary_psn_no=str(args["beneficiary"]),
+                year=int(args["year"]),
+            )
+        raise PosError("TASK_UNKNOWN", f"未知的操作 {name}", f"Unknown task {name}")

@@ -1,0 +1,31 @@
+"""Play a scenario through the real screens (Pilot) in a TrainingApp; return the app and card."""
+
+from __future__ import annotations
+
+from pos.training.app import TrainingApp
+from pos.training.scenarios import PlayStep, Scenario
+from screens.training_play import Player
+from tests.training.conftest import START, settings
+
+
+def step(**kw) -> PlayStep:
+    return PlayStep(caption_zh="步骤", caption_en="step", **kw)
+
+
+async def play(
+    room, scenario: Scenario, tmp_path, steps: list[PlayStep] | None = None, *, hints: int = 0
+):
+    attempt = room.start("学员甲", scenario, clock_start=START)
+    app = TrainingApp(settings(tmp_path), room, attempt)
+    async with app.run_test(size=(120, 36)) as pilot:
+        player = Player(app, scenario)
+        await player.settle()
+        await player.press("enter")  # past the brief
+        await player.play(steps)
+        for _ in range(hints):
+            await player.press("ctrl+y")
+        await player.press("ctrl+e")
+        await player.settle()
+        await pilot.pause()
+        app.final_screen = app.export_screenshot()
+    return app, app.card
