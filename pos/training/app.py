@@ -26,8 +26,8 @@ from pos.training.room import Attempt, TrainingRoom
 class TrainingApp(PosApp):
     BINDINGS: ClassVar[list[BindingType]] = [
         *PosApp.BINDINGS,
-        Binding("ctrl+y", "hint", "key.train.hint", id="train-hint", priority=True),
-        Binding("ctrl+e", "finish", "key.train.finish", id="train-finish", priority=True),
+        Binding("ctrl+t", "hint", "key.train.hint", id="train-hint", priority=True),
+        Binding("ctrl+x", "finish", "key.train.finish", id="train-finish", priority=True),
     ]
 
     def __init__(
@@ -103,7 +103,7 @@ class TrainingApp(PosApp):
         await self.player.press("enter")  # past the brief
         await self.player.play()
         if not self.player.stopped:
-            await self.player.press("ctrl+e")
+            await self.player.press("ctrl+x")
             await asyncio.sleep(max(2.0, self.pace * 4))
             if not self.player.stopped:
                 self.exit()

@@ -265,9 +265,7 @@ def grade(scenario: Scenario, desk: TrainingDesk, *, hints: int = 0, seconds: in
         )
     if ex.proof_checked is not None:
         sent = [
-            bool(
-                ((e.request.get("input") or {}).get("exp_content") or {}).get("copay_proof_checked")
-            )
+            bool((_input(e.request).get("exp_content") or {}).get("copay_proof_checked"))
             for e in _ok(log, "2207")
         ]
         ok = bool(sent) and sent[-1] == ex.proof_checked
@@ -329,3 +327,10 @@ def grade(scenario: Scenario, desk: TrainingDesk, *, hints: int = 0, seconds: in
         hint_penalty=hints * HINT_COST,
         seconds=seconds,
     )
+
+
+def _input(request: dict) -> dict:
+    """A request's input as the platform sends it: inside `input.data` where the platform wraps it."""
+    raw = request.get("input") or {}
+    data = raw.get("data") if isinstance(raw, dict) else None
+    return data if isinstance(data, dict) else raw if isinstance(raw, dict) else {}

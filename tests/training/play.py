@@ -23,8 +23,8 @@ async def play(
         await player.press("enter")  # past the brief
         await player.play(steps)
         for _ in range(hints):
-            await player.press("ctrl+y")
-        await player.press("ctrl+e")
+            await player.press("ctrl+t")
+        await player.press("ctrl+x")
         await player.settle()
         await pilot.pause()
         app.final_screen = app.export_screenshot()

@@ -45,7 +45,7 @@ def test_score_card(snap_compare, room, tmp_path):
         await player.settle()
         await player.press("enter")
         await player.play(sc.play[:3])  # no settlement: the card shows what is wrong and why
-        await player.press("ctrl+y", "ctrl+e")
+        await player.press("ctrl+t", "ctrl+x")
 
     app = TrainingApp(settings(tmp_path), room, attempt)
     assert snap_compare(app, run_before=run_before, terminal_size=SIZE)
