@@ -33,16 +33,22 @@ from pos.services.guard import guarded
 from pos.services.identify import Identification
 from pos.services.inflight import InFlight
 from pos.services.link import CenterLink, CenterPort, MessageRecord, MsgIds
+from pos.services.office import Office
 from pos.services.refund import Refunds
 from pos.services.rows import station_view
 from pos.services.views import (
+    ApprovalView,
     CashierView,
     CatalogItemView,
     DayCloseView,
+    DayReportView,
+    DrawerCount,
     LineView,
     LostCall,
+    PapersView,
     PatientView,
     PresettleView,
+    ReceiptRecordView,
     ReconcileView,
     RefundOutcome,
     SessionView,
@@ -106,6 +112,7 @@ class CashierDesk:
         self.checkout = Checkout(window, self.bill, self.inflight)
         self.refunds = Refunds(window, self.bill, self.inflight)
         self.closing = Closing(window)
+        self.office = Office(window)
 
     @property
     def window(self) -> Window:
@@ -329,8 +336,23 @@ class CashierDesk:
     # ------------------------------------------------------------------ refunds and 冲正
 
     @guarded
-    def refund(self, setl_id: str, *, keep_line_nos: Sequence[int] = ()) -> RefundOutcome:
-        return self.refunds.refund(setl_id, keep_line_nos=keep_line_nos)
+    def refund(
+        self,
+        setl_id: str,
+        *,
+        keep_line_nos: Sequence[int] = (),
+        approval: ApprovalView | None = None,
+    ) -> RefundOutcome:
+        return self.refunds.refund(setl_id, keep_line_nos=keep_line_nos, approval=approval)
+
+    @guarded
+    def approve(
+        self, supervisor_no: str, pin: str, *, action: str, subject: str, reason: str
+    ) -> ApprovalView:
+        """A supervisor's number + PIN for one action (e.g. a refund), without signing out."""
+        return self.office.approve(
+            supervisor_no, pin, action=action, subject=subject, reason=reason
+        )
 
     @guarded
     def pending_reversals(self) -> list[LostCall]:
@@ -347,12 +369,62 @@ class CashierDesk:
     # ------------------------------------------------------------------ end of shift
 
     @guarded
-    def day_close(self) -> DayCloseView:
-        return self.closing.day_close()
+    def day_close(self, count: DrawerCount | None = None) -> DayCloseView:
+        return self.closing.day_close(count)
+
+    @guarded
+    def x_report(self) -> DayReportView:
+        return self.closing.x_report()
+
+    @guarded
+    def z_report(self, close_id: int | None = None) -> DayReportView:
+        return self.closing.z_report(close_id)
+
+    @guarded
+    def print_report(self, report: DayReportView, printer: PrinterSettings) -> PapersView:
+        return self.office.print_report(report, printer)
+
+    @guarded
+    def report_text(self, report: DayReportView, width: int = 48) -> str:
+        return self.office.report_text(report, width)
 
     @guarded
     def reconcile(self, day: date | None = None) -> ReconcileView:
         return self.closing.reconcile(day)
+
+    # ------------------------------------------------------------------ the back office
+
+    @guarded
+    def find_settlements(self, text: str = "") -> list[ReceiptRecordView]:
+        return self.office.find(text)
+
+    @guarded
+    def settlement_record(self, settlement_id: int) -> ReceiptRecordView:
+        return self.office.record(settlement_id)
+
+    @guarded
+    def settlement_papers(
+        self, settlement_id: int, width: int = 48, training: bool = False
+    ) -> PapersView:
+        return self.office.papers(settlement_id, width, training)
+
+    @guarded
+    def print_settlement(
+        self, settlement_id: int, printer: PrinterSettings, training: bool = False
+    ) -> PapersView:
+        return self.office.print_record(settlement_id, printer, training)
+
+    @guarded
+    def reprint(
+        self, settlement_id: int, printer: PrinterSettings, training: bool = False
+    ) -> PapersView:
+        return self.office.reprint(settlement_id, printer, training)
+
+    @guarded
+    def reissue(
+        self, settlement_id: int, reason: str, printer: PrinterSettings, training: bool = False
+    ) -> PapersView:
+        return self.office.reissue(settlement_id, reason, printer, training)
 
     # ------------------------------------------------------------------ the message log
 
