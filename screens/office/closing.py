@@ -177,6 +177,12 @@ class ClosingPane(Vertical):
             return
         from screens.office.count import BlindCountModal
 
+        # Blind: nothing of the money stays on screen while the drawer is counted.
+        self.report = None
+        self.query_one("#report-text", Static).update(t("office.close.empty"))
+        self.query_one("#closing-result", Static).update("")
+        self.query_one(DayPicture).display = False
+
         def counted(count: DrawerCount | None) -> None:
             if count is None:
                 self.status.show(t("office.close.cancelled"), "info")

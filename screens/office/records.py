@@ -7,7 +7,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.widgets import DataTable, Input, Label, Static
+from textual.widgets import DataTable, Input, Label
 
 from engine.masking import mask_name
 from engine.money import yuan
@@ -56,7 +56,6 @@ class RecordsPane(Vertical):
             yield Label(t("office.find.label"), id="find-label")
             yield Input(placeholder=t("office.find.placeholder"), id="find", max_length=MAX_FIND)
         yield DataTable(id="records-table", cursor_type="row", zebra_stripes=True)
-        yield Static("", id="records-note")
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
@@ -111,7 +110,6 @@ class RecordsPane(Vertical):
             if not msg.text
             else t("office.find.found", n=len(msg.rows), text=msg.text)
         )
-        self.query_one("#records-note", Static).update(note)
         self.screen.status.show(note, "ok" if msg.rows else "info")
         if msg.rows:
             table.focus()
