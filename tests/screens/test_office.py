@@ -9,8 +9,8 @@ from decimal import Decimal
 
 from pos.services.views import TenderInput
 from screens.cashier import CashierScreen
-from screens.office.office import BackOfficeScreen
 from screens.office.count import BlindCountModal
+from screens.office.office import BackOfficeScreen
 from screens.office.record import RecordModal
 from screens.office.refund import RefundModal
 from screens.tender import TenderModal
