@@ -26,6 +26,7 @@ from pos.clock import Clock, china_now
 from pos.config import PrinterSettings
 from pos.database import Database, build_center
 from pos.errors import PosError
+from pos.services import configaudit
 from pos.services.bill import Bill
 from pos.services.checkout import Checkout
 from pos.services.closing import Closing
@@ -74,8 +75,12 @@ class CashierDesk:
         msgids: Callable[[str, datetime], str] | None = None,
         center: CenterPort | None = None,
         lang: str = "zh",
+        config: dict[str, str] | None = None,
     ) -> None:
+        """config: what the app runs with (pos.services.configaudit.summary); at each sign-in a
+        difference from what this window last ran with is audited as `config.change`."""
         self.db = db
+        self.config = config
         self.clock: Clock = clock or china_now
         self.lang = lang
         self._msgids = msgids
@@ -206,6 +211,8 @@ class CashierDesk:
                     row.cashier_no, row.name, row.role, row.fixmedins_code
                 )
                 window.audit(s, "login", row.cashier_no)
+                if self.config is not None:
+                    configaudit.note(window, s, self.config)
         if failure is not None:
             raise failure
         return SessionView(window.station, window.counter.cashier)

@@ -178,3 +178,61 @@ def test_lost_response_is_not_balanced_until_reversed(db, desk, center_for):
     [lost] = desk.pending_reversals()
     desk.reverse_lost(lost.msgid)
     assert desk.reconcile().balanced
+
+
+def test_every_back_office_act_is_in_the_audit_log_and_an_edit_is_caught(
+    sqlite_db, clock, center_for, printer, tmp_path, capsys
+):
+    from pos.cli import main
+    from pos.config import Settings
+    from pos.services.configaudit import summary
+    from pos.services.desk import CashierDesk
+    from pos.services.link import MsgIds
+    from tests.hospital.helpers import BT_HOSPITAL, drop_append_only_guards
+
+    db = sqlite_db
+
+    def window(settings: Settings, no: str = "1001", pin: str = "111111") -> CashierDesk:
+        desk = CashierDesk(
+            db, BT_HOSPITAL, clock=clock, center=center_for(db), msgids=MsgIds(1),
+            config=summary(settings),
+        )  # fmt: skip
+        desk.login(no, pin)
+        return desk
+
+    live = Settings(training=False, printer={"target": str(tmp_path / "r")})
+    desk = window(live)
+    window(live)  # the same settings again: nothing new to say
+    changed = live.model_copy(update={"printer": live.printer.model_copy(update={"width": 32})})
+    desk = window(changed)
+    [first, second] = audit_rows(db, "config.change")
+    assert '"first":true' in first.payload
+    assert '"printer.width":["48","32"]' in second.payload and '"first":false' in second.payload
+    _, out = checkout(desk, AYNUR)
+    desk.reprint(out.settlement.id, printer)
+    desk.reissue(out.settlement.id, "卡纸", printer)
+    ok = desk.approve("1009", "999999", action="refund", subject=out.settlement.setl_id,
+                      reason="退药")  # fmt: skip
+    desk.refund(out.settlement.setl_id, approval=ok)
+    desk.day_close(count_of())
+    desk.logout()
+    boss = window(changed, "1009", "999999")
+    boss.unlock_cashier("1002")
+    with db.reading() as s:
+        actions = set(s.scalars(select(AuditEntry.action)))
+    assert {
+        "login", "config.change", "settle", "receipt.reprint", "receipt.reissue",
+        "supervisor.approve", "refund", "day_close", "logout", "cashier.unlock",
+    } <= actions  # fmt: skip
+    url = str(db.engine.url)
+    assert main(["--db", url, "audit", "verify"]) == 0
+    [refund] = audit_rows(db, "refund")
+    drop_append_only_guards(db)
+    with db.engine.begin() as conn:  # someone "fixes" the reason after the fact
+        conn.exec_driver_sql(
+            "UPDATE hosp_audit_log SET payload = replace(payload, '退药', '系统故障') "
+            f"WHERE seq = {refund.seq}"
+        )
+    capsys.readouterr()
+    assert main(["--db", url, "audit", "verify"]) == 1
+    assert f"entry {refund.seq}" in capsys.readouterr().out
