@@ -64,7 +64,8 @@ def build_report(report: DayReportView, station: StationView, lang: str = "zh") 
         b.append(Heading(t("office.report.drawer")))
         for denom, n in report.drawer.pieces:
             if n:
-                label = t("office.count.d" + denom.replace(".", "_"))
+                name = "office.count.d" + denom.replace(".", "_")  # d100 … d0_01
+                label = t(name)
                 b.append(Row(f"{label} × {n}", yuan(n * _dec(denom)), indent=2))
         b.append(Row(t("office.report.counted"), yuan(report.drawer.total)))
         if report.drawer_expected is not None:
