@@ -181,9 +181,11 @@ def make_app(
             # Imported here: SQLAlchemy, Alembic and the center load on the desk thread
             # while the login screen is already on screen.
             from pos.database import open_database
+            from pos.services.configaudit import summary
             from pos.services.desk import CashierDesk
 
-            return CashierDesk(open_database(db_url), clock=clock, lang=lang_now)
+            config = summary(settings)  # audited at sign-in when it changed (config.change)
+            return CashierDesk(open_database(db_url), clock=clock, lang=lang_now, config=config)
 
         return PosApp(settings, open_desk, clock=clock)
     return PosApp(settings, desk, clock=clock)

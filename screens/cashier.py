@@ -36,6 +36,7 @@ from pos.services.views import (
     VisitView,
 )
 from screens.common import StatusLine, TranslatedBindings, error_text, key
+from screens.office.keys import OFFICE_KEY
 from screens.widgets import (
     BillTable,
     MessageLog,
@@ -214,6 +215,7 @@ class CashierScreen(TranslatedBindings, Screen[None]):
             priority=True,
         ),
         key("escape", "back", "key.back", id="back", show=False),
+        OFFICE_KEY,  # Shift+F12 / Ctrl+O: the back office (screens/office)
     ]
 
     def __init__(self) -> None:
@@ -895,6 +897,12 @@ class CashierScreen(TranslatedBindings, Screen[None]):
             return
         if self._start("reverse"):
             self.run_reverse()
+
+    def action_back_office(self) -> None:
+        """Shift+F12 / Ctrl+O: the back office (find, 补打, 重打, 退费, 日结, 对账); Esc comes back."""
+        from screens.office.office import BackOfficeScreen
+
+        self.app.push_screen(BackOfficeScreen())
 
     def action_toggle_log(self) -> None:
         log = self.query_one(MessageLog)

@@ -10,6 +10,23 @@ from textual.widgets import Static
 from pos.errors import PosError
 from pos.i18n import get_lang, t
 
+# One Ctrl twin per F-key across every screen (terminals take F11, browsers F5/F11/F12), so a
+# cashier learns one set: the till, the back office and the dialogs all use these.
+CTRL_TWIN = {
+    "f1": "ctrl+g",
+    "f2": "ctrl+r",
+    "f3": "ctrl+l",
+    "f4": "ctrl+b",
+    "f5": "ctrl+p",
+    "f6": "ctrl+f",
+    "f7": "ctrl+e",
+    "f8": "ctrl+s",
+    "f9": "ctrl+o",
+    "f10": "ctrl+y",
+    "f11": "ctrl+k",
+    "f12": "ctrl+z",
+}
+
 
 def key(
     keys: str, action: str, desc: str, id: str, *, show: bool = True, priority: bool = False

@@ -40,18 +40,60 @@ def cmd_init(args) -> int:
 
 
 def cmd_seed(args) -> int:
+    history = getattr(args, "history", None)
     db = _open(args, seed_if_empty=False)
     try:
         if is_seeded(db):
-            print(
-                "已有种子数据，未重复写入（用 pos db reset 重建）/ already seeded; use `pos db reset` to start over"
-            )
-            return 0
-        counts = seed(db)
-        print("种子数据已写入 / seeded: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+            if history is None:
+                print(
+                    "已有种子数据，未重复写入（用 pos db reset 重建）/ already seeded; use `pos db reset` to start over"
+                )
+                return 0
+        else:
+            counts = seed(db)
+            print("种子数据已写入 / seeded: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+        if history is not None:
+            return _history(db, args)
         return 0
     finally:
         db.dispose()
+
+
+def _history(db: Database, args) -> int:
+    """`--history N`: N past days made at the desks (pos.services.history), into fresh books."""
+    from datetime import date
+
+    from pos.clock import china_now
+    from pos.errors import PosError
+    from pos.services.history import MAX_DAYS, make_history
+    from pos.store.models import Settlement
+
+    if not 1 <= args.history <= MAX_DAYS:
+        print(f"--history: 1 to {MAX_DAYS} days, not {args.history}", file=sys.stderr)
+        return 2
+    with db.reading() as s:
+        if s.scalar(select(func.count()).select_from(Settlement)):
+            print(
+                "已有结算记录：历史数据只写入新库（pos db reset --yes 后再试）/ "
+                "the books already hold settlements: history goes into a fresh database",
+                file=sys.stderr,
+            )
+            return 1
+    try:
+        until = date.fromisoformat(args.until) if args.until else china_now().date()
+    except ValueError:
+        print(f"--until: {args.until!r} is not a date YYYY-MM-DD", file=sys.stderr)
+        return 2
+    try:
+        counts = make_history(db, args.history, until=until, seed=args.history_seed)
+    except PosError as exc:
+        print(f"错误 / error: {exc.message_zh} / {exc.message_en}", file=sys.stderr)
+        return 2
+    print(
+        f"历史数据 / history: {until.isoformat()} 之前 {counts.days} 天 / days before it: "
+        + ", ".join(f"{k} {v}" for k, v in counts.as_dict().items())
+    )
+    return 0
 
 
 def cmd_reset(args) -> int:
@@ -135,4 +177,20 @@ def register(sub) -> None:
         action.add_argument("--db", default=argparse.SUPPRESS, help="database URL")
         if name == "reset":
             action.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+        if name == "seed":
+            action.add_argument(
+                "--history",
+                type=int,
+                metavar="N",
+                help="also make N past days of settlements, refunds, reprints and day closes "
+                "at the demo windows (through the cashier desk; deterministic)",
+            )
+            action.add_argument(
+                "--until",
+                metavar="YYYY-MM-DD",
+                help="the day after the last day of history (default: today, China time)",
+            )
+            action.add_argument(
+                "--history-seed", type=int, default=11, help="the random seed of the history"
+            )
         action.set_defaults(func=_guard(fn))

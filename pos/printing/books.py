@@ -9,11 +9,11 @@ head row, so no two reprints get the same count.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from engine import idcard
@@ -26,6 +26,7 @@ from pos.printing.builders import Payer, ReceiptData, region_name
 from pos.services.guard import guarded
 from pos.services.rows import fee_line_view, settlement_view, station_view
 from pos.services.views import CashierView
+from pos.store import office
 from pos.store.models import (
     AuditEntry,
     AuditHead,
@@ -33,6 +34,7 @@ from pos.store.models import (
     CatalogItem,
     FeeLine,
     Institution,
+    ReceiptReissue,
     Settlement,
     Station,
     Visit,
@@ -111,11 +113,20 @@ def _payer(visit: Visit) -> Payer:
 
 
 def find_row(session: Session, receipt_no: str, institution: str | None = None) -> Settlement:
-    """The settlement (or 冲红) with this receipt number; PosError when none or ambiguous."""
-    query = select(Settlement).where(Settlement.receipt_no == receipt_no.strip())
+    """The settlement (or 冲红) with this receipt number — its first, or one a 重打 gave it or
+    made void; PosError when none or ambiguous."""
+    receipt_no = receipt_no.strip()
+    query = select(Settlement).where(Settlement.receipt_no == receipt_no)
+    reissued = select(ReceiptReissue.settlement_id).where(
+        or_(ReceiptReissue.receipt_no == receipt_no, ReceiptReissue.void_receipt_no == receipt_no)
+    )
     if institution:
         query = query.where(Settlement.fixmedins_code == institution)
+        reissued = reissued.where(ReceiptReissue.fixmedins_code == institution)
     rows = session.scalars(query).all()
+    if not rows:
+        ids = sorted(set(session.scalars(reissued)))
+        rows = [session.get(Settlement, i) for i in ids]
     if not rows:
         where = f"（{institution}）" if institution else ""
         raise PosError(
@@ -140,7 +151,9 @@ def load(
 ) -> ReceiptData:
     """Everything both documents need, read from the books (no writes)."""
     row = find_row(session, receipt_no, institution)
-    view = settlement_view(session, row)
+    asked = receipt_no.strip()
+    current, voids = office.numbers(session, row)
+    view = replace(settlement_view(session, row), receipt_no=asked)
     fee_rows = session.scalars(
         select(FeeLine).where(FeeLine.chrg_bchno == row.chrg_bchno).order_by(FeeLine.line_no)
     ).all()
@@ -166,6 +179,8 @@ def load(
         payer=_payer(session.get(Visit, row.visit_id)),
         original_receipt_no=original.receipt_no if original else None,
         training=training,
+        void=asked != current,
+        reissue_of=voids[-1] if voids and asked == current else None,
     )
 
 

@@ -65,6 +65,8 @@ class ReceiptData:
     reprint: int = 0  # 0 the original print, n the n-th 补打
     printed_at: datetime | None = None  # when this reprint was made
     training: bool = False
+    void: bool = False  # this number was replaced by a 重打: print it marked 作废
+    reissue_of: str | None = None  # 重打: the number this one replaced (now void)
 
     @property
     def refund(self) -> bool:
@@ -132,6 +134,10 @@ def _marks(data: ReceiptData, t: _T) -> tuple[str, ...]:
         marks.append(t("print.mark_refund"))
     if data.reprint:
         marks.append(t("print.mark_reprint", n=data.reprint))
+    if data.reissue_of:
+        marks.append(t("print.office.mark_reissue", old=data.reissue_of))
+    if data.void:
+        marks.append(t("print.office.mark_void"))
     return tuple(marks)
 
 

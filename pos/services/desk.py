@@ -26,6 +26,7 @@ from pos.clock import Clock, china_now
 from pos.config import PrinterSettings
 from pos.database import Database, build_center
 from pos.errors import PosError
+from pos.services import configaudit
 from pos.services.bill import Bill
 from pos.services.checkout import Checkout
 from pos.services.closing import Closing
@@ -33,16 +34,22 @@ from pos.services.guard import guarded
 from pos.services.identify import Identification
 from pos.services.inflight import InFlight
 from pos.services.link import CenterLink, CenterPort, MessageRecord, MsgIds
+from pos.services.office import Office
 from pos.services.refund import Refunds
 from pos.services.rows import station_view
 from pos.services.views import (
+    ApprovalView,
     CashierView,
     CatalogItemView,
     DayCloseView,
+    DayReportView,
+    DrawerCount,
     LineView,
     LostCall,
+    PapersView,
     PatientView,
     PresettleView,
+    ReceiptRecordView,
     ReconcileView,
     RefundOutcome,
     SessionView,
@@ -69,9 +76,13 @@ class CashierDesk:
         center: CenterPort | None = None,
         lang: str = "zh",
         training: bool = False,
+        config: dict[str, str] | None = None,
     ) -> None:
+        """config: what the app runs with (pos.services.configaudit.summary); at each sign-in a
+        difference from what this window last ran with is audited as `config.change`."""
         self.db = db
         self.training = training  # receipts in the training series (pos.training builds these)
+        self.config = config
         self.clock: Clock = clock or china_now
         self.lang = lang
         self._msgids = msgids
@@ -110,6 +121,7 @@ class CashierDesk:
         self.checkout = Checkout(window, self.bill, self.inflight)
         self.refunds = Refunds(window, self.bill, self.inflight)
         self.closing = Closing(window)
+        self.office = Office(window)
 
     @property
     def window(self) -> Window:
@@ -205,6 +217,8 @@ class CashierDesk:
                     row.cashier_no, row.name, row.role, row.fixmedins_code
                 )
                 window.audit(s, "login", row.cashier_no)
+                if self.config is not None:
+                    configaudit.note(window, s, self.config)
         if failure is not None:
             raise failure
         return SessionView(window.station, window.counter.cashier)
@@ -351,8 +365,23 @@ class CashierDesk:
     # ------------------------------------------------------------------ refunds and 冲正
 
     @guarded
-    def refund(self, setl_id: str, *, keep_line_nos: Sequence[int] = ()) -> RefundOutcome:
-        return self.refunds.refund(setl_id, keep_line_nos=keep_line_nos)
+    def refund(
+        self,
+        setl_id: str,
+        *,
+        keep_line_nos: Sequence[int] = (),
+        approval: ApprovalView | None = None,
+    ) -> RefundOutcome:
+        return self.refunds.refund(setl_id, keep_line_nos=keep_line_nos, approval=approval)
+
+    @guarded
+    def approve(
+        self, supervisor_no: str, pin: str, *, action: str, subject: str, reason: str
+    ) -> ApprovalView:
+        """A supervisor's number + PIN for one action (e.g. a refund), without signing out."""
+        return self.office.approve(
+            supervisor_no, pin, action=action, subject=subject, reason=reason
+        )
 
     @guarded
     def pending_reversals(self) -> list[LostCall]:
@@ -369,12 +398,62 @@ class CashierDesk:
     # ------------------------------------------------------------------ end of shift
 
     @guarded
-    def day_close(self) -> DayCloseView:
-        return self.closing.day_close()
+    def day_close(self, count: DrawerCount | None = None) -> DayCloseView:
+        return self.closing.day_close(count)
+
+    @guarded
+    def x_report(self) -> DayReportView:
+        return self.closing.x_report()
+
+    @guarded
+    def z_report(self, close_id: int | None = None) -> DayReportView:
+        return self.closing.z_report(close_id)
+
+    @guarded
+    def print_report(self, report: DayReportView, printer: PrinterSettings) -> PapersView:
+        return self.office.print_report(report, printer)
+
+    @guarded
+    def report_text(self, report: DayReportView, width: int = 48) -> str:
+        return self.office.report_text(report, width)
 
     @guarded
     def reconcile(self, day: date | None = None) -> ReconcileView:
         return self.closing.reconcile(day)
+
+    # ------------------------------------------------------------------ the back office
+
+    @guarded
+    def find_settlements(self, text: str = "") -> list[ReceiptRecordView]:
+        return self.office.find(text)
+
+    @guarded
+    def settlement_record(self, settlement_id: int) -> ReceiptRecordView:
+        return self.office.record(settlement_id)
+
+    @guarded
+    def settlement_papers(
+        self, settlement_id: int, width: int = 48, training: bool = False
+    ) -> PapersView:
+        return self.office.papers(settlement_id, width, training)
+
+    @guarded
+    def print_settlement(
+        self, settlement_id: int, printer: PrinterSettings, training: bool = False
+    ) -> PapersView:
+        return self.office.print_record(settlement_id, printer, training)
+
+    @guarded
+    def reprint(
+        self, settlement_id: int, printer: PrinterSettings, training: bool = False
+    ) -> PapersView:
+        return self.office.reprint(settlement_id, printer, training)
+
+    @guarded
+    def reissue(
+        self, settlement_id: int, reason: str, printer: PrinterSettings, training: bool = False
+    ) -> PapersView:
+        return self.office.reissue(settlement_id, reason, printer, training)
 
     # ------------------------------------------------------------------ the message log
 

@@ -16,7 +16,7 @@ from pos.services.bill import Bill
 from pos.services.inflight import AlreadyDone, InFlight, not_recorded
 from pos.services.link import ResponseUnknown
 from pos.services.rows import settlement_view
-from pos.services.views import RefundOutcome
+from pos.services.views import ApprovalView, RefundOutcome
 from pos.services.window import Window
 from pos.services.wire import setlinfo_amounts
 from pos.store import queries
@@ -40,14 +40,28 @@ class Refunds:
         self.bill = bill
         self.inflight = inflight
 
-    def refund(self, setl_id: str, *, keep_line_nos: Sequence[int] = ()) -> RefundOutcome:
+    def refund(
+        self,
+        setl_id: str,
+        *,
+        keep_line_nos: Sequence[int] = (),
+        approval: ApprovalView | None = None,
+    ) -> RefundOutcome:
         """Reverse a settlement (2208) and pay the cash part back by the same tenders.
 
         keep_line_nos: lines of the original to charge again (partial refund = reverse everything,
         then re-settle the rest): they come back as the open visit's lines, ready to pre-settle.
+        approval: the supervisor's yes for this settlement (desk.approve); its number and reason
+        go into the refund's audit entry. The screens always ask for one.
         """
         window = self.window
         cashier = window.require_cashier()
+        if approval is not None and (approval.action, approval.subject) != ("refund", setl_id):
+            raise PosError(
+                "APPROVAL_MISMATCH",
+                "组长授权不是针对这笔退费的，请重新授权",
+                "The supervisor's approval is for another action: approve this refund again",
+            )
         with window.db.reading() as s:
             orig = queries.settlement_by_setl_id(s, setl_id, kind="settle")
             if orig is None or orig.fixmedins_code != window.station.fixmedins_code:
@@ -95,7 +109,9 @@ class Refunds:
             raise
         setlinfo = out.get("setlinfo") or {}
         try:
-            refund_id = self._record(orig.id, msgid, setlinfo, setlinfo_amounts(setlinfo), keep)
+            refund_id = self._record(
+                orig.id, msgid, setlinfo, setlinfo_amounts(setlinfo), keep, approval
+            )
         except Exception as exc:
             cause = exc if isinstance(exc, PosError) else storage_error(exc)
             reversed_ = self.inflight.reverse(msgid, "2208", orig.psn_no, cashier.cashier_no)
@@ -109,7 +125,15 @@ class Refunds:
             reopened = self.bill.current_visit()
         return RefundOutcome(refund_view, orig_view, reopened)
 
-    def _record(self, orig_id: int, msgid: str, setlinfo: dict, amounts: dict, keep: list) -> int:
+    def _record(
+        self,
+        orig_id: int,
+        msgid: str,
+        setlinfo: dict,
+        amounts: dict,
+        keep: list,
+        approval: ApprovalView | None = None,
+    ) -> int:
         window = self.window
         with window.db.transaction() as s:
             orig = s.get(Settlement, orig_id)
@@ -161,6 +185,8 @@ class Refunds:
                     "psn_cash_pay": amounts["psn_cash_pay"],
                     "kept_lines": len(keep),
                     "mismatched": mismatched,
+                    "approved_by": approval.supervisor_no if approval else None,
+                    "reason": approval.reason if approval else None,
                 },
             )
             return row.id

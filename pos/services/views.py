@@ -356,6 +356,18 @@ class DayCloseView:
     psn_cash_pay: Decimal
     tenders: dict[str, Decimal]
     receipts: str
+    # The blind count (None: closed without one, as headless closes before 0010 were).
+    drawer_counted: Decimal | None = None
+    drawer_expected: Decimal | None = None
+    reprint_count: int = 0
+    reissue_count: int = 0
+
+    @property
+    def over_short(self) -> Decimal | None:
+        """长款 (+) / 短款 (−): counted minus expected cash."""
+        if self.drawer_counted is None or self.drawer_expected is None:
+            return None
+        return self.drawer_counted - self.drawer_expected
 
 
 @dataclass(frozen=True)
@@ -403,3 +415,108 @@ class MessageRecord:
     @property
     def ok(self) -> bool:
         return self.response is not None and self.response.get("infcode") == 0
+
+
+# ------------------------------------------------------------------ the back office (issue 11)
+
+# 人民币 in a cash drawer: notes 100 … 1 元; coins 1 元, 5 角, 1 角, 5 分, 1 分 (a 1 元 note and coin
+# count as one; 2 分 and 2 角 are too rare to get a line).
+DENOMINATIONS = ("100", "50", "20", "10", "5", "1", "0.5", "0.1", "0.05", "0.01")
+
+
+@dataclass(frozen=True)
+class DrawerCount:
+    """What the cashier counted in the drawer, piece by piece (the blind count)."""
+
+    pieces: tuple[tuple[str, int], ...]  # (denomination, how many), in DENOMINATIONS order
+
+    @property
+    def total(self) -> Decimal:
+        return sum((Decimal(d) * n for d, n in self.pieces), ZERO).quantize(Decimal("0.01"))
+
+    def as_dict(self) -> dict[str, int]:
+        return {d: n for d, n in self.pieces if n}
+
+
+@dataclass(frozen=True)
+class ApprovalView:
+    """A supervisor's yes (number and PIN checked, audited) to one action on one subject."""
+
+    supervisor_no: str
+    supervisor_name: str
+    action: str  # refund
+    subject: str  # the setl_id
+    reason: str
+    at: datetime
+
+
+@dataclass(frozen=True)
+class ReceiptRecordView:
+    """A settlement (or 冲红) as the back office shows it: its receipt number now, the numbers it
+    voided (重打), how often it was reprinted (补打), and its 冲红 if refunded."""
+
+    settlement: SettlementView
+    receipt_no: str  # the number it carries now (the newest 重打's, else the first)
+    void_numbers: tuple[str, ...]  # numbers this settlement had before, each 作废
+    reprints: int  # 补打 of the current number
+    refund: SettlementView | None  # the 冲红 row, if this settlement was refunded
+    fee_lines: tuple[LineView, ...] = ()  # filled when one record is opened, empty in lists
+
+    @property
+    def refundable(self) -> bool:
+        return self.settlement.kind == "settle" and self.refund is None
+
+
+@dataclass(frozen=True)
+class PapersView:
+    """The documents of one settlement as they print: text laid out for the printer's width."""
+
+    receipt_no: str
+    receipt: str  # 门诊收费票据
+    slip: str  # 医保结算单
+    printed_to: str | None = None  # where a print job went (None: shown only, or printing is off)
+    reprint: int = 0
+
+
+@dataclass(frozen=True)
+class DayReportView:
+    """X (mid-shift, nothing closed) or Z (a day close) report of one cashier's takings."""
+
+    kind: str  # X | Z
+    cashier_no: str
+    cashier_name: str
+    station_id: str
+    made_at: datetime
+    since: datetime | None  # the previous close (None: the first)
+    settle_count: int
+    refund_count: int
+    reprint_count: int
+    reissue_count: int
+    totals: dict[
+        str, Decimal
+    ]  # medfee_sumamt, fund_pay_sumamt, acct_pay, acct_mulaid_pay, psn_cash_pay
+    funds: dict[str, Decimal]  # hifp_pay, cvlserv_pay, … (the funds that paid anything)
+    tenders: dict[str, Decimal]  # by channel: cash, bank_card, wechat, alipay
+    receipts: str  # first–last per series
+    by_hour: tuple[tuple[int, Decimal, int], ...]  # (hour 0–23, cash part taken, settlements)
+    close_id: int | None = None
+    drawer: DrawerCount | None = None
+    drawer_expected: Decimal | None = None
+
+    @property
+    def own_acct(self) -> Decimal:
+        return own_acct_pay(self.totals)
+
+    @property
+    def copay(self) -> Decimal:
+        return self.totals.get("acct_mulaid_pay", ZERO)
+
+    @property
+    def cash_expected(self) -> Decimal:
+        return self.tenders.get("cash", ZERO)
+
+    @property
+    def over_short(self) -> Decimal | None:
+        if self.drawer is None or self.drawer_expected is None:
+            return None
+        return self.drawer.total - self.drawer_expected

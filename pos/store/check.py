@@ -34,6 +34,7 @@ from pos.store.models import (
     DayClose,
     DayCloseItem,
     FeeLine,
+    ReceiptReissue,
     Settlement,
     Tender,
 )
@@ -163,6 +164,11 @@ def _receipts(session: Session, rows: list[Settlement]) -> list[str]:
             out.append(
                 f"settlement {r.setl_id}: receipt number {r.receipt_no} does not match its series"
             )
+    # 重打 takes numbers from the same series (the number it replaces is void, not missing).
+    for again in session.scalars(select(ReceiptReissue)):
+        series[(again.fixmedins_code, again.receipt_series, again.receipt_year)].append(
+            again.receipt_seq
+        )
     counters = {
         (c.fixmedins_code, c.series, c.year): c.last_no
         for c in session.scalars(select(Counter).where(Counter.series.in_(("MZ", "HC"))))

@@ -348,6 +348,36 @@ class DayClose(AppendOnly, HospitalBase):
     psn_cash_pay: Mapped[Decimal] = mapped_column(Money())
     tenders_json: Mapped[str] = mapped_column(Text)  # {"cash": "12.00", ...}
     receipts: Mapped[str] = mapped_column(String(200), default="")  # first–last per series
+    # The blind count (0010): what the cashier counted in the drawer, by denomination, entered
+    # before the expected figure was shown; NULL for closes made before the count existed.
+    drawer_json: Mapped[str | None] = mapped_column(Text, nullable=True)  # {"100": 3, "0.5": 2}
+    drawer_counted: Mapped[Decimal | None] = mapped_column(Money(), nullable=True)
+    drawer_expected: Mapped[Decimal | None] = mapped_column(Money(), nullable=True)  # Σ cash
+    reprint_count: Mapped[int | None] = mapped_column(Integer, nullable=True)  # 补打 in the period
+    reissue_count: Mapped[int | None] = mapped_column(Integer, nullable=True)  # 重打 in the period
+
+
+class ReceiptReissue(AppendOnly, HospitalBase):
+    """重打: a settlement's receipt issued again under a new number; the number it had is void (作废).
+
+    The settlement row keeps its first number; its current number is the newest reissue's. A void
+    is this new row, never an edit of the settlement.
+    """
+
+    __tablename__ = "hosp_receipt_reissues"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    settlement_id: Mapped[int] = mapped_column(ForeignKey("hosp_settlements.id"), index=True)
+    fixmedins_code: Mapped[str] = mapped_column(ForeignKey("hosp_institutions.fixmedins_code"))
+    void_receipt_no: Mapped[str] = mapped_column(String(30))  # the number made void
+    receipt_series: Mapped[str] = mapped_column(String(4))
+    receipt_year: Mapped[int] = mapped_column(Integer)
+    receipt_seq: Mapped[int] = mapped_column(Integer)
+    receipt_no: Mapped[str] = mapped_column(String(30), index=True)  # the new number
+    cashier_no: Mapped[str] = mapped_column(ForeignKey("hosp_cashiers.cashier_no"))
+    station_id: Mapped[str] = mapped_column(ForeignKey("hosp_stations.station_id"))
+    reason: Mapped[str] = mapped_column(String(100))
+    at: Mapped[datetime] = mapped_column(Instant())
 
 
 class DayCloseItem(AppendOnly, HospitalBase):

@@ -268,8 +268,9 @@ def test_day_close_takes_each_settlement_exactly_once(db, desk, desk_at, clock):
         s.amounts["psn_cash_pay"] for s in desk.settlements() if s.cashier_no == "1001"
     )
     assert "MZ202500000001–MZ202500000002" in close.receipts and "HC202500000001" in close.receipts
-    empty = desk.day_close()
-    assert (empty.settle_count, empty.refund_count, empty.psn_cash_pay) == (0, 0, Decimal("0.00"))
+    with pytest.raises(PosError) as e:
+        desk.day_close()  # nothing since the last close: the period is closed once
+    assert e.value.code == "DAYCLOSE_ALREADY"
     assert problems(db) == []
 
 

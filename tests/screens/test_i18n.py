@@ -23,10 +23,10 @@ def test_same_placeholders():
 
 def test_every_literal_key_used_exists():
     used: set[str] = set()
-    for path in [*ROOT.joinpath("screens").glob("*.py"), *ROOT.joinpath("pos").glob("*.py")]:
+    for path in [*ROOT.joinpath("screens").rglob("*.py"), *ROOT.joinpath("pos").rglob("*.py")]:
         text = path.read_text(encoding="utf-8")
-        used |= set(re.findall(r"""\bt\(\s*"([a-z_]+\.[a-z_.]+)"\s*[,)]""", text))
-        used |= set(re.findall(r'"(key\.[a-z_]+)"', text))
+        used |= set(re.findall(r"""\bt\(\s*"([a-z_]+\.[a-z_.0-9]+)"\s*[,)]""", text))
+        used |= set(re.findall(r'"(key\.[a-z_.]+)"', text))
     missing = sorted(k for k in used if k not in i18n.catalog("zh"))
     assert not missing
 

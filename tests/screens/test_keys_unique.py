@@ -1,0 +1,51 @@
+"""No two actions share a key where both can fire: the till, the back office and the training
+app (whose priority bindings sit above the till) — a Ctrl twin added for one F-key must not
+silently take another's (it happened: Ctrl+Y was both 下一位 and the training hint)."""
+
+from __future__ import annotations
+
+import pytest
+from textual.binding import Binding
+
+from pos.app import PosApp
+from screens.cashier import CashierScreen
+from screens.common import CTRL_TWIN
+
+
+def keys_of(bindings) -> list[tuple[str, str]]:
+    out = []
+    for binding in bindings:
+        if isinstance(binding, Binding):
+            out += [(k.strip(), binding.action) for k in binding.key.split(",")]
+    return out
+
+
+def clashes(pairs: list[tuple[str, str]]) -> dict[str, set[str]]:
+    actions: dict[str, set[str]] = {}
+    for key, action in pairs:
+        actions.setdefault(key, set()).add(action)
+    return {key: acts for key, acts in actions.items() if len(acts) > 1}
+
+
+def test_the_till_and_the_app_share_no_key():
+    assert clashes(keys_of(PosApp.BINDINGS) + keys_of(CashierScreen.BINDINGS)) == {}
+
+
+def test_training_keys_take_no_till_key():
+    from pos.training.app import TrainingApp
+
+    pairs = keys_of(TrainingApp.BINDINGS) + keys_of(CashierScreen.BINDINGS)
+    assert clashes(pairs) == {}
+
+
+@pytest.mark.parametrize("module", ["screens.office.office", "screens.office.record"])
+def test_back_office_f_keys_use_the_one_ctrl_twin(module):
+    import importlib
+
+    screens = importlib.import_module(module)
+    for obj in vars(screens).values():
+        for key, _action in keys_of(getattr(obj, "BINDINGS", []) or []):
+            if key in CTRL_TWIN:
+                twins = {k for k, a in keys_of(obj.BINDINGS) if a == _action and k != key}
+                assert CTRL_TWIN[key] in twins, (obj, key, twins)
+        assert clashes(keys_of(getattr(obj, "BINDINGS", []) or [])) == {}
