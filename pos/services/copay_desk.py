@@ -25,8 +25,10 @@ from typing import Protocol
 
 from engine.binding import DeskReason
 from engine.copay import CopayReason
+from engine.masking import mask_certno, mask_name
 from pos.clock import china_now
 from pos.errors import PosError
+from pos.services.scan import classify
 
 _CODE = re.compile(r"\[([A-Z_]+)\]")
 
@@ -44,6 +46,18 @@ class DeskRefused(PosError):
         super().__init__(code, zh, en)
         self.field = field
         self.codes = codes or (code,)
+
+    def texts(self, lang: str) -> tuple[str, ...]:
+        """Every reason in one language, in the order the center gave them (the desk screens)."""
+        if self.code == "BAD_INPUT":  # the center's own `中文 / English`
+            zh, sep, en = self.message_zh.partition(" / ")
+            return (f"{self.field}: {zh if lang == 'zh' or not sep else en}",)
+        out = []
+        for code in self.codes:
+            known = _reason(code)
+            if known is not None:
+                out.append(known[0] if lang == "zh" else known[1])
+        return tuple(out) or (self.message(lang),)
 
     def line(self) -> str:
         """One line naming the reason(s), both languages (the CLI's stderr)."""
@@ -294,6 +308,75 @@ class EnrolmentView:
         }
 
 
+@dataclass(frozen=True, slots=True)
+class PersonView:
+    """Who is at the desk (1101, no institution): the insurance shown and, for an employee, the
+    personal account, how much of it other bindings already ring-fence, and what stops it."""
+
+    psn_no: str
+    name_masked: str
+    certno_masked: str
+    age: int | None
+    insutype: str
+    psn_type: str
+    psn_insu_stas: str
+    insuplc_admdvs: str
+    region_name: str
+    balc: Decimal | None  # the personal account (employees); None for residents
+    ring_fenced: Decimal | None  # promised to bindings already (quota − used of live ones)
+    acct_frozen: bool
+    arrears: bool
+
+    @property
+    def spendable(self) -> Decimal | None:
+        """What a new quota may promise: the balance less what is ring-fenced."""
+        if self.balc is None:
+            return None
+        return max(self.balc - (self.ring_fenced or Decimal("0")), Decimal("0.00"))
+
+    @property
+    def normal(self) -> bool:
+        return self.psn_insu_stas == "1"
+
+
+def _region_name(admdvs: str) -> str:
+    from engine.policy import list_policies, load_policy
+
+    for policy_id in list_policies():
+        policy = load_policy(policy_id)
+        if policy.admdvs == admdvs:
+            return policy.region_name
+    return ""
+
+
+def person_view(out: dict) -> PersonView:
+    """A 1101 answer as the desk shows it (the employee insurance first when there are two)."""
+    base = out.get("baseinfo") or {}
+    rows = out.get("insuinfo") or []
+    if not base.get("psn_no") or not rows:
+        raise PosError("CENTER_BAD_OUTPUT", "1101 未返回参保信息", "1101 returned no enrolment")
+    row = next((r for r in rows if r.get("insutype") == "310"), rows[0])
+    employee = row.get("insutype") == "310"
+    exp = out.get("exp_content") or {}
+    fenced = exp.get("ring_fenced")
+    age = base.get("age")
+    return PersonView(
+        psn_no=str(base["psn_no"]),
+        name_masked=mask_name(str(base.get("psn_name", ""))),
+        certno_masked=mask_certno(str(base.get("certno", ""))),
+        age=int(age) if age is not None else None,
+        insutype=str(row.get("insutype", "")),
+        psn_type=str(row.get("psn_type", "")),
+        psn_insu_stas=str(row.get("psn_insu_stas", "")),
+        insuplc_admdvs=str(row.get("insuplc_admdvs", "")),
+        region_name=_region_name(str(row.get("insuplc_admdvs", ""))),
+        balc=Decimal(str(row.get("balc", "0"))) if employee else None,
+        ring_fenced=Decimal(str(fenced)) if employee and fenced is not None else None,
+        acct_frozen=bool(row.get("acct_frozen")),
+        arrears=bool(row.get("arrears")),
+    )
+
+
 def default_msgids(now: datetime) -> str:
     """DESK + time + random: two processes (two trainers' shells) never reuse a msgid."""
     return f"DESK{now:%Y%m%d%H%M%S}{secrets.token_hex(4)}"
@@ -332,6 +415,16 @@ class CopayDesk:
         if answer.get("infcode") != 0:
             raise refusal(str(answer.get("err_msg", "")))
         return answer.get("output") or {}
+
+    # ------------------------------------------------------------------ who is at the desk
+
+    def lookup(self, scan_text: str) -> PersonView:
+        """Scan / 社保卡 / 身份证 → the person (the cashier's one classifier, then 1101)."""
+        cert_type, cert_no = classify(scan_text)
+        out = self._call(
+            "1101", {"mdtrt_cert_type": cert_type.value, "mdtrt_cert_no": cert_no}, write=False
+        )
+        return person_view(out)
 
     # ------------------------------------------------------------------ bindings
 
