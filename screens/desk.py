@@ -133,6 +133,11 @@ class DeskScreen(TranslatedBindings, Screen[None]):
         return b
 
     def show_rows(self, rows: tuple[BindingView, ...], keep: str | None = None) -> None:
+        if self.by_beneficiary:  # one beneficiary's givers: in deduction order, live ones first
+            live = ("active", "pending")
+            rows = tuple(
+                sorted(rows, key=lambda b: (b.status not in live, b.order, b.binding_id))
+            )
         self.rows = rows
         table = self.query_one(DataTable)
         table.clear(columns=True)  # the widths follow what is shown now
