@@ -83,7 +83,7 @@ class DeskScreen(TranslatedBindings, Screen[None]):
             yield Static("", id="desk-detail")
             yield RefusalBox(id="desk-refusal")
         yield StatusLine(t("desk.ready"), id="status")
-        yield Footer()
+        yield Footer(compact=True)  # twelve keys: they fit at 120 columns this way
 
     def on_mount(self) -> None:
         self._columns()
@@ -135,9 +135,7 @@ class DeskScreen(TranslatedBindings, Screen[None]):
     def show_rows(self, rows: tuple[BindingView, ...], keep: str | None = None) -> None:
         if self.by_beneficiary:  # one beneficiary's givers: in deduction order, live ones first
             live = ("active", "pending")
-            rows = tuple(
-                sorted(rows, key=lambda b: (b.status not in live, b.order, b.binding_id))
-            )
+            rows = tuple(sorted(rows, key=lambda b: (b.status not in live, b.order, b.binding_id)))
         self.rows = rows
         table = self.query_one(DataTable)
         table.clear(columns=True)  # the widths follow what is shown now
@@ -145,6 +143,9 @@ class DeskScreen(TranslatedBindings, Screen[None]):
         for b in rows:
             cells = binding_cells(b)
             table.add_row(*(cells[c] for c in cols), key=b.binding_id)
+        # The table measures its columns when it next goes idle; a message of its own makes
+        # sure that happens now, even when nothing else is sent to it (a modal is on top).
+        table.call_later(table.refresh)
         if keep is not None:
             ids = [b.binding_id for b in rows]
             if keep in ids:

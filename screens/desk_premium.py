@@ -71,7 +71,7 @@ class PremiumModal(TranslatedBindings, ModalScreen[bool | None]):
                 ),
                 id="premium-who",
             )
-            yield Label(t("premium.year"))
+            yield Label(t("premium.year"), id="premium-year-label")
             year = self.app.clock().year
             yield Input(value=str(year), id="premium-year", max_length=4, compact=True)
             yield Static(t("app.sample_params"), id="premium-label")
@@ -154,7 +154,8 @@ class PremiumModal(TranslatedBindings, ModalScreen[bool | None]):
         self.query_one("#premium-notice", Static).update(
             t("premium.notice", text=r.notice if get_lang() == "zh" else notice_en(r))
         )
-        self.query_one(Input).disabled = True
+        for gone in ("#premium-year-label", "#premium-year", "#premium-label"):
+            self.query_one(gone).display = False  # the receipt says it all now
         self.query_one(StatusLine).show(
             t("premium.done", year=r.year, amount=yuan(r.amount), balc=yuan(r.balc)), "ok"
         )

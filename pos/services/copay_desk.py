@@ -421,9 +421,13 @@ class CopayDesk:
     def lookup(self, scan_text: str) -> PersonView:
         """Scan / 社保卡 / 身份证 → the person (the cashier's one classifier, then 1101)."""
         cert_type, cert_no = classify(scan_text)
-        out = self._call(
-            "1101", {"mdtrt_cert_type": cert_type.value, "mdtrt_cert_no": cert_no}, write=False
-        )
+        try:
+            out = self._call(
+                "1101", {"mdtrt_cert_type": cert_type.value, "mdtrt_cert_no": cert_no}, write=False
+            )
+        except DeskRefused as exc:  # the center's `中文 / English`, without its field name
+            zh, _, en = exc.message_zh.partition(" / ")
+            raise PosError("PERSON_UNKNOWN", zh, en or zh) from None
         return person_view(out)
 
     # ------------------------------------------------------------------ bindings

@@ -242,9 +242,7 @@ async def test_online_application_reviewed_at_the_desk(db_url, tmp_path):
             quota="100",
         )
         await press(pilot, "f8", "escape")
-        second = next(
-            x for x in books.bindings_of(MOTHER, SON) if x.binding_id != first.binding_id
-        )
+        second = next(x for x in books.bindings_of(MOTHER, SON) if x.binding_id != first.binding_id)
         await F.select_binding(pilot, second.binding_id)
         await press(pilot, "f3")
         assert books.binding(second.binding_id).status == "active"
@@ -343,3 +341,43 @@ async def test_filing_registered_and_cancelled(db_url, tmp_path):
         [f] = screen.rows
         assert f.status == "cancelled"
         assert [x.status for x in copay.filings("6527000000000015")] == ["cancelled"]
+
+
+def test_every_desk_binding_has_an_id_and_both_labels():
+    from pos import i18n
+    from screens.desk_filing import FilingScreen
+    from screens.desk_forms import RejectModal
+    from screens.login import LoginScreen
+
+    screens = (
+        DeskScreen,
+        BindModal,
+        RejectModal,
+        EditModal,
+        UnbindModal,
+        EnrolmentModal,
+        PremiumModal,
+        FilingScreen,
+        NoticesModal,
+        OnlineScreen,
+        LoginScreen,
+    )
+    ids = set()
+    for cls in screens:
+        for b in cls.BINDINGS:
+            assert b.id and b.id not in ids, (cls.__name__, b)
+            ids.add(b.id)
+            for lang in ("zh", "en"):
+                assert b.description in i18n.catalog(lang), (cls.__name__, b.description, lang)
+
+
+async def test_help_lists_every_desk_key(db_url, tmp_path):
+    from screens.help import HelpModal, binding_rows
+
+    app = desk_app(db_url, tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        desk = await F.open_desk(pilot)
+        await press(pilot, "f1")
+        assert isinstance(app.screen, HelpModal)
+        listed = {ident for _k, _d, ident in binding_rows(desk)}
+        assert {b.id for b in DeskScreen.BINDINGS} <= listed
