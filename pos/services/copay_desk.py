@@ -1,7 +1,7 @@
 """The co-pay desk (家庭共济 经办): bindings, review, quotas, 代缴, 异地就医备案, the giver's notices.
 
-Plain Python, no Textual: the trainer's `pos desk` commands call it now and the desk screens will
-call the same methods. It speaks to the insurance center only through messages
+Plain Python, no Textual: the trainer's `pos desk` commands and the desk officer's screens
+(screens/desk*.py, through `PosApp.call_copay`) call the same methods. It speaks to the insurance center only through messages
 (`Center.handle`, the simulator-extension transactions J101…J901 in docs/MESSAGES.md) and
 returns frozen views with the platform-style field names. A refusal raises `DeskRefused`
 (a `PosError` whose `code` is the first reason; `codes` has them all).
