@@ -34,7 +34,7 @@ def build_premium_receipt(r: PremiumReceipt, lang: str = "zh", training: bool = 
         Heading(t("premium_doc.sec_insured")),
         Row(t("premium_doc.name"), mask_name(r.psn_name_masked)),
         Row(t("premium_doc.psn_no"), r.psn_no),
-        Row(t("premium_doc.insutype"), t("premium_doc.insutype_390")),
+        Row(t("premium_doc.insutype"), t("premium_doc.insutype_resident")),
         Row(t("premium_doc.region"), f"{r.region_name}（{r.insuplc_admdvs}）"),
         Row(t("premium_doc.year"), str(r.year)),
         Rule(),
