@@ -30,6 +30,7 @@ from pos.errors import PosError
 from screens.common import TranslatedBindings
 
 if TYPE_CHECKING:
+    from pos.services.copay_desk import CopayDesk
     from pos.services.desk import CashierDesk
     from pos.services.views import SessionView
 
@@ -64,6 +65,7 @@ class PosApp(TranslatedBindings, App[None]):
             self._desk, self._desk_factory = desk, None
         self.clock: Callable[[], datetime] = clock or china_now
         self.session: SessionView | None = None
+        self._copay: CopayDesk | None = None  # the co-pay desk (screens/desk.py), opened on use
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pos-desk")
         self.title = i18n.t("app.title")
         if settings.keymap:
@@ -97,6 +99,25 @@ class PosApp(TranslatedBindings, App[None]):
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(
             self._executor, lambda: getattr(self._open_desk(), method)(*args)
+        )
+
+    def _open_copay(self) -> CopayDesk:
+        """On the desk thread: the co-pay desk (家庭共济 经办) on the same database and clock."""
+        if self._copay is None:
+            from pos.database import build_center
+            from pos.services.copay_desk import CopayDesk
+
+            center = build_center(
+                self._open_desk().db.engine, clock=self.clock, lang=self.settings.lang
+            )
+            self._copay = CopayDesk(center, opter="DESK", clock=self.clock)
+        return self._copay
+
+    async def call_copay(self, method: str, *args: Any, **kwargs: Any) -> Any:
+        """Call a co-pay desk method by name on the desk thread (the desk officer's screens)."""
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(
+            self._executor, lambda: getattr(self._open_copay(), method)(*args, **kwargs)
         )
 
     def on_mount(self) -> None:

@@ -31,7 +31,13 @@ CTRL_TWIN = {
 def key(
     keys: str, action: str, desc: str, id: str, *, show: bool = True, priority: bool = False
 ) -> Binding:
-    """A Binding whose description is a catalog key (translated when the node is created)."""
+    """A Binding whose description is a catalog key (translated when the node is created).
+
+    A lone F-key gets its Ctrl twin (CTRL_TWIN) added, so every F-key action on every screen can
+    also be reached where a terminal or a browser takes the F-key.
+    """
+    if keys in CTRL_TWIN:
+        keys = f"{keys},{CTRL_TWIN[keys]}"
     return Binding(keys, action, desc, show=show, id=id, priority=priority)
 
 

@@ -56,7 +56,10 @@ class HelpModal(ForwardsScans, TranslatedBindings, ModalScreen[None]):
             yield Static(t("help.title"), classes="modal-title")
             with VerticalScroll(id="help-scroll"):
                 yield Static(table)
-                yield Static(Text(t("help.flow")), id="help-flow")
+                flow = getattr(
+                    self.under, "HELP_FLOW", "help.flow"
+                )  # the desk screens have their own
+                yield Static(Text(t(flow)), id="help-flow")
         yield Footer()
 
     def action_close(self) -> None:

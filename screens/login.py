@@ -45,7 +45,8 @@ class LoginScreen(TranslatedBindings, Screen[None]):
 
     CSS_PATH = "login.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
-        key("enter", "submit", "key.login", id="login-submit", show=True)
+        key("enter", "submit", "key.login", id="login-submit", show=True),
+        key("f2", "desk", "key.desk_mode", id="login-desk"),
     ]
 
     def __init__(self) -> None:
@@ -159,6 +160,12 @@ class LoginScreen(TranslatedBindings, Screen[None]):
             pin_input.value = ""
             pin_input.focus()
         self.query_one(StatusLine).show(msg.text, "error")
+
+    def action_desk(self) -> None:
+        """The other role: the co-pay desk officer (家庭共济经办台, screens/desk.py)."""
+        from screens.desk import DeskScreen
+
+        self.app.switch_screen(DeskScreen())
 
     @on(LoggedIn)
     def _logged_in(self, msg: LoggedIn) -> None:

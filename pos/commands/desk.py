@@ -7,7 +7,7 @@
     pos desk premium --giver 6527000000000002 --beneficiary 6527000000000003 --year 2026
     pos desk enrolment --psn 6527000000000003 --status terminated   # its bindings end
 
-Every action goes through pos.services.copay_desk, which the desk screens will call too, and
+Every action goes through pos.services.copay_desk, which the desk screens call too, and
 from there to the center as messages (J101…J901, docs/MESSAGES.md). `--json` prints a binding
 as {id, giver_psn_no, beneficiary_psn_no, relationship, quota, quota_used, valid_to, status,
 channel} and lists as JSON arrays. A refusal exits 2 with one line naming the reason; so does a

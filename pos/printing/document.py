@@ -62,7 +62,7 @@ Block = Title | Heading | Row | Rule | Paragraph | QR | Blank
 
 @dataclass(frozen=True)
 class Document:
-    kind: Literal["receipt", "slip"]  # 门诊收费票据 / 医保结算单
+    kind: Literal["receipt", "slip", "premium"]  # 门诊收费票据 / 医保结算单 / 代缴凭证
     institution_code: str
     number: str  # the receipt number the document belongs to
     blocks: tuple[Block, ...]

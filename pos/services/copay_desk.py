@@ -1,7 +1,7 @@
 """The co-pay desk (家庭共济 经办): bindings, review, quotas, 代缴, 异地就医备案, the giver's notices.
 
-Plain Python, no Textual: the trainer's `pos desk` commands call it now and the desk screens will
-call the same methods. It speaks to the insurance center only through messages
+Plain Python, no Textual: the trainer's `pos desk` commands and the desk officer's screens
+(screens/desk*.py, through `PosApp.call_copay`) call the same methods. It speaks to the insurance center only through messages
 (`Center.handle`, the simulator-extension transactions J101…J901 in docs/MESSAGES.md) and
 returns frozen views with the platform-style field names. A refusal raises `DeskRefused`
 (a `PosError` whose `code` is the first reason; `codes` has them all).
@@ -24,9 +24,12 @@ from decimal import Decimal
 
 from engine.binding import DeskReason
 from engine.copay import CopayReason
+from engine.masking import mask_certno, mask_name
 from pos.clock import china_now
 from pos.errors import PosError
 from pos.services.link import CenterPort
+from pos.services.scan import classify
+from pos.services.wire import insurance_view
 
 _CODE = re.compile(r"\[([A-Z_]+)\]")
 
@@ -40,6 +43,18 @@ class DeskRefused(PosError):
         super().__init__(code, zh, en)
         self.field = field
         self.codes = codes or (code,)
+
+    def texts(self, lang: str) -> tuple[str, ...]:
+        """Every reason in one language, in the order the center gave them (the desk screens)."""
+        if self.code == "BAD_INPUT":  # the center's own `中文 / English`
+            zh, sep, en = self.message_zh.partition(" / ")
+            return (f"{self.field}: {zh if lang == 'zh' or not sep else en}",)
+        out = []
+        for code in self.codes:
+            known = _reason(code)
+            if known is not None:
+                out.append(known[0] if lang == "zh" else known[1])
+        return tuple(out) or (self.message(lang),)
 
     def line(self) -> str:
         """One line naming the reason(s), both languages (the CLI's stderr)."""
@@ -290,6 +305,76 @@ class EnrolmentView:
         }
 
 
+@dataclass(frozen=True, slots=True)
+class PersonView:
+    """Who is at the desk (1101, no institution): the insurance shown and, for an employee, the
+    personal account, how much of it other bindings already ring-fence, and what stops it."""
+
+    psn_no: str
+    name_masked: str
+    certno_masked: str
+    age: int | None
+    insutype: str
+    psn_type: str
+    psn_insu_stas: str
+    insuplc_admdvs: str
+    region_name: str
+    balc: Decimal | None  # the personal account (employees); None for residents
+    ring_fenced: Decimal | None  # promised to bindings already (quota − used of live ones)
+    acct_frozen: bool
+    arrears: bool
+
+    @property
+    def spendable(self) -> Decimal | None:
+        """What a new quota may promise: the balance less what is ring-fenced."""
+        if self.balc is None:
+            return None
+        return max(self.balc - (self.ring_fenced or Decimal("0")), Decimal("0.00"))
+
+    @property
+    def normal(self) -> bool:
+        return self.psn_insu_stas == "1"
+
+
+def _region_name(admdvs: str) -> str:
+    from engine.policy import list_policies, load_policy
+
+    for policy_id in list_policies():
+        policy = load_policy(policy_id)
+        if policy.admdvs == admdvs:
+            return policy.region_name
+    return ""
+
+
+def person_view(out: dict) -> PersonView:
+    """A 1101 answer as the desk shows it (the employee insurance first when there are two)."""
+    base = out.get("baseinfo") or {}
+    rows = out.get("insuinfo") or []
+    if not base.get("psn_no") or not rows:
+        raise PosError("CENTER_BAD_OUTPUT", "1101 未返回参保信息", "1101 returned no enrolment")
+    row = next((r for r in rows if r.get("insutype") == "310"), rows[0])
+    employee = row.get("insutype") == "310"
+    exp = out.get("exp_content") or {}
+    fenced = exp.get("ring_fenced")
+    age = base.get("age")
+    insurance = insurance_view(row, exp.get("insuinfo"))  # frozen/arrears ride in exp_content
+    return PersonView(
+        psn_no=str(base["psn_no"]),
+        name_masked=mask_name(str(base.get("psn_name", ""))),
+        certno_masked=mask_certno(str(base.get("certno", ""))),
+        age=int(age) if age is not None else None,
+        insutype=str(row.get("insutype", "")),
+        psn_type=str(row.get("psn_type", "")),
+        psn_insu_stas=str(row.get("psn_insu_stas", "")),
+        insuplc_admdvs=str(row.get("insuplc_admdvs", "")),
+        region_name=_region_name(str(row.get("insuplc_admdvs", ""))),
+        balc=Decimal(str(row.get("balc", "0"))) if employee else None,
+        ring_fenced=Decimal(str(fenced)) if employee and fenced is not None else None,
+        acct_frozen=insurance.acct_frozen,
+        arrears=insurance.arrears,
+    )
+
+
 def default_msgids(now: datetime) -> str:
     """DESK + time + random: two processes (two trainers' shells) never reuse a msgid."""
     return f"DESK{now:%Y%m%d%H%M%S}{secrets.token_hex(4)}"
@@ -328,6 +413,20 @@ class CopayDesk:
         if answer.get("infcode") != 0:
             raise refusal(str(answer.get("err_msg", "")))
         return answer.get("output") or {}
+
+    # ------------------------------------------------------------------ who is at the desk
+
+    def lookup(self, scan_text: str) -> PersonView:
+        """Scan / 社保卡 / 身份证 → the person (the cashier's one classifier, then 1101)."""
+        cert_type, cert_no = classify(scan_text)
+        try:
+            out = self._call(
+                "1101", {"mdtrt_cert_type": cert_type.value, "mdtrt_cert_no": cert_no}, write=False
+            )
+        except DeskRefused as exc:  # the center's `中文 / English`, without its field name
+            zh, _, en = exc.message_zh.partition(" / ")
+            raise PosError("PERSON_UNKNOWN", zh, en or zh) from None
+        return person_view(out)
 
     # ------------------------------------------------------------------ bindings
 

@@ -38,14 +38,29 @@ def test_training_keys_take_no_till_key():
     assert clashes(pairs) == {}
 
 
-@pytest.mark.parametrize("module", ["screens.office.office", "screens.office.record"])
-def test_back_office_f_keys_use_the_one_ctrl_twin(module):
+def _screen_modules() -> list[str]:
+    import pkgutil
+
+    import screens
+
+    names = []
+    for info in pkgutil.walk_packages(screens.__path__, "screens."):
+        names.append(info.name)
+    return sorted(names)
+
+
+@pytest.mark.parametrize("module", _screen_modules())
+def test_every_f_key_has_its_one_ctrl_twin_and_no_key_clashes(module):
     import importlib
 
     screens = importlib.import_module(module)
     for obj in vars(screens).values():
-        for key, _action in keys_of(getattr(obj, "BINDINGS", []) or []):
+        bindings = getattr(obj, "BINDINGS", None)
+        if not isinstance(bindings, list) or getattr(obj, "__module__", "") != module:
+            continue
+        pairs = keys_of(bindings)
+        for key, action in pairs:
             if key in CTRL_TWIN:
-                twins = {k for k, a in keys_of(obj.BINDINGS) if a == _action and k != key}
+                twins = {k for k, a in pairs if a == action and k != key}
                 assert CTRL_TWIN[key] in twins, (obj, key, twins)
-        assert clashes(keys_of(getattr(obj, "BINDINGS", []) or [])) == {}
+        assert clashes(pairs) == {}, obj
