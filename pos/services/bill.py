@@ -6,6 +6,8 @@ into a charge batch (checkout.py); any later edit makes that batch stale.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 
 from sqlalchemy.orm import Session
@@ -53,6 +55,16 @@ def _pick_insurance(patient: PatientView, insutype: str | None) -> InsuranceView
             f"Insurance status: {en}; no insurance settlement (charge as self-pay)",
         )
     return min(normal, key=lambda i: i.insutype)
+
+
+@dataclass(frozen=True)
+class VisitPlan:
+    """What a new visit will be, read before anything is sent to the center."""
+
+    ipt_otp_no: str
+    dept: Department
+    order_nos: tuple[str, ...]
+    dise: tuple[str, str]  # (dise_codg, dise_name) of the first order that has one
 
 
 class Bill:
@@ -117,15 +129,8 @@ class Bill:
         # Another 医疗类别 for the same patient: the visit it replaces gives its orders back first.
         self.abandon()
         now = window.clock()
-        with window.db.transaction() as s:
-            orders = queries.waiting_orders(
-                s, patient.certno, station.fixmedins_code, med_type=mt.value
-            )
-            dept = self._pick_dept(s, dept_code or (orders[0].dept_code if orders else None))
-            seq = next_number(s, station.fixmedins_code, "visit", now.year)
-            ipt_otp_no = f"MZ{now:%Y%m%d}{seq:05d}"
-            order_nos = [o.order_no for o in orders]
-            dise = next(((o.dise_codg, o.dise_name) for o in orders if o.dise_codg), ("", ""))
+        plan = self._plan(patient, mt, dept_code, now)
+        ipt_otp_no, dept, dise = plan.ipt_otp_no, plan.dept, plan.dise
         if mt is MedType.CHRONIC and not dise[0]:
             raise PosError(
                 "VISIT_NEEDS_DISEASE",
@@ -169,44 +174,7 @@ class Bill:
             opter=cashier.cashier_no,
             insuplc=insurance.insuplc_admdvs,
         )
-        with window.db.transaction() as s:
-            visit = Visit(
-                ipt_otp_no=ipt_otp_no,
-                mdtrt_id=mdtrt_id,
-                fixmedins_code=station.fixmedins_code,
-                station_id=station.station_id,
-                cashier_no=cashier.cashier_no,
-                psn_no=patient.psn_no,
-                psn_name=patient.psn_name,
-                certno=patient.certno,
-                insutype=insurance.insutype,
-                psn_type=insurance.psn_type,
-                insuplc_admdvs=insurance.insuplc_admdvs,
-                med_type=mt.value,
-                mdtrt_cert_type=patient.mdtrt_cert_type,
-                mdtrt_cert_no=patient.mdtrt_cert_no,
-                dept_code=dept.dept_code,
-                dise_codg=dise[0],
-                dise_name=dise[1],
-                begntime=now,
-                status="open",
-            )
-            s.add(visit)
-            s.flush()
-            # Claim the orders only if nobody else did since we read them (two windows, one patient).
-            queries.claim_orders(s, visit.visit_id, order_nos)
-            window.audit(
-                s,
-                "visit.open",
-                ipt_otp_no,
-                {
-                    "mdtrt_id": mdtrt_id,
-                    "psn_no": patient.psn_no,
-                    "med_type": mt.value,
-                    "orders": order_nos,
-                },
-            )
-            window.counter.open_visit(visit.visit_id)
+        self._write(plan, patient, mt, now, mdtrt_id=mdtrt_id, insurance=insurance)
         return self.current_visit()
 
     def open_selfpay_visit(
@@ -216,7 +184,6 @@ class Bill:
         non-designated clinic, or the patient declines insurance. No 2201/2203 (the center never
         hears of it, so no mdtrt_id); the pending orders load as for any visit."""
         window = self.window
-        station = window.station
         window.require_cashier()
         patient = window.require_patient()
         try:
@@ -228,52 +195,80 @@ class Bill:
         self._check_med_type(mt)
         self.abandon()
         now = window.clock()
-        with window.db.transaction() as s:
+        plan = self._plan(patient, mt, dept_code, now)
+        self._write(plan, patient, mt, now, mdtrt_id=None, insurance=None)
+        return self.current_visit()
+
+    def _plan(
+        self, patient: PatientView, mt: MedType, dept_code: str | None, now: datetime
+    ) -> VisitPlan:
+        """The waiting orders of this 医疗类别, the department, the next 门诊号, the disease."""
+        station = self.window.station
+        with self.window.db.transaction() as s:
             orders = queries.waiting_orders(
                 s, patient.certno, station.fixmedins_code, med_type=mt.value
             )
             dept = self._pick_dept(s, dept_code or (orders[0].dept_code if orders else None))
             seq = next_number(s, station.fixmedins_code, "visit", now.year)
-            ipt_otp_no = f"MZ{now:%Y%m%d}{seq:05d}"
-            order_nos = [o.order_no for o in orders]
-            dise = next(((o.dise_codg, o.dise_name) for o in orders if o.dise_codg), ("", ""))
+            return VisitPlan(
+                ipt_otp_no=f"MZ{now:%Y%m%d}{seq:05d}",
+                dept=dept,
+                order_nos=tuple(o.order_no for o in orders),
+                dise=next(((o.dise_codg, o.dise_name) for o in orders if o.dise_codg), ("", "")),
+            )
+
+    def _write(
+        self,
+        plan: VisitPlan,
+        patient: PatientView,
+        mt: MedType,
+        now: datetime,
+        *,
+        mdtrt_id: str | None,
+        insurance: InsuranceView | None,
+    ) -> None:
+        """Record the visit, claim its orders (only if nobody else did since they were read: two
+        windows, one patient), audit it and put it on the counter. No mdtrt_id: 全自费."""
+        window = self.window
+        station = window.station
+        with window.db.transaction() as s:
             visit = Visit(
-                ipt_otp_no=ipt_otp_no,
-                mdtrt_id=None,  # never registered at the center: this is what makes it 全自费
+                ipt_otp_no=plan.ipt_otp_no,
+                mdtrt_id=mdtrt_id,
                 fixmedins_code=station.fixmedins_code,
                 station_id=station.station_id,
-                cashier_no=window.counter.cashier.cashier_no,
+                cashier_no=window.require_cashier().cashier_no,
                 psn_no=patient.psn_no,
                 psn_name=patient.psn_name,
                 certno=patient.certno,
-                insutype="",
-                psn_type="",
-                insuplc_admdvs="",
+                insutype=insurance.insutype if insurance else "",
+                psn_type=insurance.psn_type if insurance else "",
+                insuplc_admdvs=insurance.insuplc_admdvs if insurance else "",
                 med_type=mt.value,
                 mdtrt_cert_type=patient.mdtrt_cert_type,
                 mdtrt_cert_no=patient.mdtrt_cert_no,
-                dept_code=dept.dept_code,
-                dise_codg=dise[0],
-                dise_name=dise[1],
+                dept_code=plan.dept.dept_code,
+                dise_codg=plan.dise[0],
+                dise_name=plan.dise[1],
                 begntime=now,
                 status="open",
             )
             s.add(visit)
             s.flush()
-            queries.claim_orders(s, visit.visit_id, order_nos)
+            queries.claim_orders(s, visit.visit_id, list(plan.order_nos))
+            which = {"mdtrt_id": mdtrt_id} if mdtrt_id else {"selfpay": True}
             window.audit(
                 s,
                 "visit.open",
-                ipt_otp_no,
+                plan.ipt_otp_no,
                 {
-                    "selfpay": True,
+                    **which,
                     "psn_no": patient.psn_no,
                     "med_type": mt.value,
-                    "orders": order_nos,
+                    "orders": list(plan.order_nos),
                 },
             )
             window.counter.open_visit(visit.visit_id)
-        return self.current_visit()
 
     def cancel_visit(self) -> None:
         """Abandon the open visit on the counter: its pending orders wait for the next visit.
