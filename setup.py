@@ -4,7 +4,12 @@ engine.fixtures finds it through importlib.resources once installed (wheel, pipx
 
 from setuptools import find_packages, setup
 
-FIXTURE_PACKAGES = ["engine._fixtures", "engine._fixtures.families", "engine._fixtures.policies"]
+FIXTURE_PACKAGES = [
+    "engine._fixtures",
+    "engine._fixtures.families",
+    "engine._fixtures.policies",
+    "engine._fixtures.scenarios",
+]
 
 setup(
     packages=find_packages(include=["engine*", "pos*", "screens*"]) + FIXTURE_PACKAGES,

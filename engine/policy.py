@@ -7,7 +7,6 @@ scope (the layout is documented at the top of each file). `Policy.resolve` turns
 
 from __future__ import annotations
 
-import tomllib
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
@@ -19,15 +18,14 @@ from pydantic import (
     ConfigDict,
     Field,
     PrivateAttr,
-    ValidationError,
     model_validator,
 )
 
 from engine.codes import CodeEnum, HospLv, Insutype, MedType, PsnType, Relationship
 from engine.fixtures import fixtures_dir
 from engine.models import Amount, BigIllness, Ratio, SettleParams
+from engine.tomlfile import load_model_file, shown
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
 POLICY_DIR: Path = fixtures_dir() / "policies"
 
 
@@ -256,43 +254,9 @@ def _parse(enum: type[CodeEnum], value: object, policy: Policy) -> Any:
         raise policy._error("resolve", str(exc)) from None
 
 
-def _shown(path: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(REPO_ROOT))
-    except ValueError:
-        return str(path)
-
-
-def _problem(error: dict) -> str:
-    if error["type"] == "extra_forbidden":
-        return "unknown key (misspelled?)"
-    if error["type"] == "missing":
-        return "missing key"
-    return error["msg"].removeprefix("Value error, ")
-
-
 def load_policy_file(path: Path) -> Policy:
-    path = Path(path)
-    shown = _shown(path)
-    try:
-        with path.open("rb") as fh:
-            # Floats stay text, so 0.60 becomes the exact Decimal 0.60, never a binary float.
-            data = tomllib.load(fh, parse_float=str)
-    except OSError as exc:
-        raise PolicyError(f"{shown}: cannot read: {exc.strerror}") from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise PolicyError(f"{shown}: not valid TOML: {exc}") from None
-    try:
-        policy = Policy.model_validate(data)
-    except ValidationError as exc:
-        problems = [
-            ": ".join(filter(None, (".".join(map(str, e["loc"])), _problem(e))))
-            for e in exc.errors()
-        ]
-        raise PolicyError(f"{shown}: {'; '.join(problems)}".replace("\n", " ")) from None
-    if policy.id != path.stem:
-        raise PolicyError(f"{shown}: id: {policy.id!r} does not match the file name")
-    policy._source = shown
+    policy = load_model_file(path, Policy, PolicyError)
+    policy._source = shown(Path(path))
     return policy
 
 
@@ -310,6 +274,6 @@ def _load_cached(policy_id: str, directory: Path) -> Policy:
     # Only listed ids, so a request can never name a path ("../x") outside the directory.
     if policy_id not in known:
         raise PolicyError(
-            f"{_shown(directory)}: policy {policy_id!r} not found (known: {', '.join(known) or 'none'})"
+            f"{shown(directory)}: policy {policy_id!r} not found (known: {', '.join(known) or 'none'})"
         )
     return load_policy_file(directory / f"{policy_id}.toml")

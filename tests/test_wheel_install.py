@@ -98,6 +98,9 @@ def test_the_wheel_carries_its_fixtures(tmp_path):
     settle = run("settle", stdin=json.dumps(REQUEST, ensure_ascii=False))
     assert settle.returncode == 0, settle.stderr
     assert json.loads(settle.stdout)["setlinfo"]["medfee_sumamt"] == "25.00"
+    scenarios = run("train", "--list", "--json")  # the training scenarios ship too
+    assert scenarios.returncode == 0, scenarios.stderr
+    assert len(json.loads(scenarios.stdout)) >= 20
     where = subprocess.run(
         [str(python), "-c", "import engine.fixtures as f; print(f.__file__, f.fixtures_dir())"],
         capture_output=True,

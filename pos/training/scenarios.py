@@ -13,16 +13,17 @@ No SQLAlchemy and no Textual here: the screens read these models.
 
 from __future__ import annotations
 
-import tomllib
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-SCENARIO_DIR: Path = REPO_ROOT / "fixtures" / "scenarios"
+from engine.fixtures import fixtures_dir
+from engine.tomlfile import load_model_file, shown
+
+SCENARIO_DIR: Path = fixtures_dir() / "scenarios"  # the checkout's, or the wheel's copy
 
 # Faults a trainer can inject (docs/TRAINING.md):
 #   lose_2207_response     the center commits the next 2207 and its answer is lost (冲正 with 2601)
@@ -205,39 +206,8 @@ class Scenario(Strict):
         }
 
 
-def _shown(path: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(REPO_ROOT))
-    except ValueError:
-        return str(path)
-
-
-def _problem(error: dict) -> str:
-    msg = str(error.get("msg", "invalid"))
-    return msg.removeprefix("Value error, ")
-
-
 def load_scenario_file(path: Path) -> Scenario:
-    path = Path(path)
-    shown = _shown(path)
-    try:
-        with path.open("rb") as fh:
-            data = tomllib.load(fh, parse_float=str)
-    except OSError as exc:
-        raise ScenarioError(f"{shown}: cannot read: {exc.strerror}") from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ScenarioError(f"{shown}: not valid TOML: {exc}") from None
-    try:
-        scenario = Scenario.model_validate(data)
-    except ValidationError as exc:
-        problems = [
-            ": ".join(filter(None, (".".join(map(str, e["loc"])), _problem(e))))
-            for e in exc.errors()
-        ]
-        raise ScenarioError(f"{shown}: {'; '.join(problems)}".replace("\n", " ")) from None
-    if scenario.id != path.stem:
-        raise ScenarioError(f"{shown}: id: {scenario.id!r} does not match the file name")
-    return scenario
+    return load_model_file(path, Scenario, ScenarioError)
 
 
 def load_scenarios(directory: Path | None = None) -> list[Scenario]:
@@ -254,7 +224,7 @@ def scenario(scenario_id: str, directory: Path | None = None) -> Scenario:
     found = {s.id: s for s in load_scenarios(directory)}
     if scenario_id not in found:
         raise ScenarioError(
-            f"{_shown(Path(directory or SCENARIO_DIR))}: scenario {scenario_id!r} not found "
+            f"{shown(Path(directory or SCENARIO_DIR))}: scenario {scenario_id!r} not found "
             f"(known: {', '.join(found) or 'none'})"
         )
     return found[scenario_id]
