@@ -7,8 +7,10 @@ uses the same database at the same time. POS_TEST_PG_URL names the server; this 
 
 from __future__ import annotations
 
+import inspect
 import os
 
+import pytest
 from sqlalchemy.engine import make_url
 
 
@@ -34,3 +36,32 @@ def pytest_configure(config) -> None:
     os.environ["POS_TEST_PG_URL"] = base.set(database=name).render_as_string(hide_password=False)
     # Subprocesses (the 4-station and SIGKILL tests) inherit the worker's database as it is.
     os.environ["POS_TEST_PG_PER_WORKER"] = worker
+
+
+@pytest.fixture
+def snap_compare(snap_compare):
+    """The plugin's snap_compare, taking its picture only once the screen has stopped changing.
+
+    On a loaded machine a DataTable can still be waiting to re-measure its columns (it does so
+    after a refresh) when `run_before` returns, and the snapshot catches the narrow frame. Here the
+    screen is rendered until two renders in a row agree (at most ~1 s), then the picture is taken.
+    """
+
+    def compare(app, *args, run_before=None, **kwargs):
+        async def settled(pilot):
+            if run_before is not None:
+                result = run_before(pilot)
+                if inspect.isawaitable(result):
+                    await result
+            previous = None
+            for _ in range(20):
+                await pilot.app.workers.wait_for_complete()
+                await pilot.pause(0.05)
+                now = pilot.app.export_screenshot(simplify=True)
+                if now == previous:
+                    break
+                previous = now
+
+        return snap_compare(app, *args, run_before=settled, **kwargs)
+
+    return compare
