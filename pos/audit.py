@@ -121,6 +121,12 @@ def _head(session: Session) -> AuditHead:
     return head
 
 
+def lock(session: Session) -> None:
+    """Take the chain's head row now, before reading what the next entry will count (补打's
+    n-th reprint): concurrent writers queue here, so no two get the same count."""
+    _head(session)
+
+
 _ACTOR = re.compile(r"[0-9A-Za-z_-]{1,10}")
 _PIN_LIKE = re.compile(r"[0-9]{6,}")
 UNKNOWN_ACTOR = "?"

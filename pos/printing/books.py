@@ -13,7 +13,6 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
-from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from engine import idcard
@@ -26,21 +25,11 @@ from pos.printing.builders import Payer, ReceiptData, region_name
 from pos.services.guard import guarded
 from pos.services.rows import fee_line_view, settlement_view, station_view
 from pos.services.views import CashierView
-from pos.store import office
-from pos.store.models import (
-    AuditEntry,
-    AuditHead,
-    Cashier,
-    CatalogItem,
-    FeeLine,
-    Institution,
-    ReceiptReissue,
-    Settlement,
-    Station,
-    Visit,
-)
+from pos.store import office, queries
+from pos.store.models import Cashier, Institution, Settlement, Station, Visit
+from pos.store.office import REPRINT, reprint_count
 
-REPRINT = "receipt.reprint"
+__all__ = ["REPRINT", "ReceiptSummary", "list_receipts", "load", "reprint", "reprint_count"]
 
 
 @dataclass(frozen=True)
@@ -77,12 +66,7 @@ def list_receipts(
     db: Database, day: date | None = None, institution: str | None = None
 ) -> list[ReceiptSummary]:
     """Settlements and 冲红 rows, oldest first; one China-time day, one institution if given."""
-    query = select(Settlement).order_by(Settlement.setl_time, Settlement.id)
-    if day is not None:
-        start, end = _day_range(day)
-        query = query.where(Settlement.setl_time >= start, Settlement.setl_time < end)
-    if institution:
-        query = query.where(Settlement.fixmedins_code == institution)
+    start, end = _day_range(day) if day is not None else (None, None)
     with db.reading() as s:
         return [
             ReceiptSummary(
@@ -94,7 +78,7 @@ def list_receipts(
                 kind=row.kind,
                 institution=row.fixmedins_code,
             )
-            for row in s.scalars(query)
+            for row in office.receipts(s, start, end, institution)
         ]
 
 
@@ -116,17 +100,7 @@ def find_row(session: Session, receipt_no: str, institution: str | None = None) 
     """The settlement (or 冲红) with this receipt number — its first, or one a 重打 gave it or
     made void; PosError when none or ambiguous."""
     receipt_no = receipt_no.strip()
-    query = select(Settlement).where(Settlement.receipt_no == receipt_no)
-    reissued = select(ReceiptReissue.settlement_id).where(
-        or_(ReceiptReissue.receipt_no == receipt_no, ReceiptReissue.void_receipt_no == receipt_no)
-    )
-    if institution:
-        query = query.where(Settlement.fixmedins_code == institution)
-        reissued = reissued.where(ReceiptReissue.fixmedins_code == institution)
-    rows = session.scalars(query).all()
-    if not rows:
-        ids = sorted(set(session.scalars(reissued)))
-        rows = [session.get(Settlement, i) for i in ids]
+    rows = office.by_receipt_no(session, receipt_no, institution)
     if not rows:
         where = f"（{institution}）" if institution else ""
         raise PosError(
@@ -154,15 +128,7 @@ def load(
     asked = receipt_no.strip()
     current, voids = office.numbers(session, row)
     view = replace(settlement_view(session, row), receipt_no=asked)
-    fee_rows = session.scalars(
-        select(FeeLine).where(FeeLine.chrg_bchno == row.chrg_bchno).order_by(FeeLine.line_no)
-    ).all()
-    codes = {f.medins_list_codg for f in fee_rows}
-    items = {
-        i.medins_list_codg: i
-        for i in session.scalars(select(CatalogItem).where(CatalogItem.medins_list_codg.in_(codes)))
-    }
-    lines = tuple(fee_line_view(f, items.get(f.medins_list_codg)) for f in fee_rows)
+    lines = tuple(fee_line_view(f, item) for f, item in queries.fee_lines(session, row.chrg_bchno))
     station_row = session.get(Station, row.station_id)
     inst = session.get(Institution, row.fixmedins_code)
     station = station_view(station_row, inst)
@@ -184,25 +150,6 @@ def load(
     )
 
 
-def _subject(institution: str, receipt_no: str) -> str:
-    return f"{institution}/{receipt_no}"
-
-
-def reprint_count(session: Session, institution: str, receipt_no: str) -> int:
-    """How many times this receipt has been reprinted (补打), from the audit log."""
-    return (
-        session.scalar(
-            select(func.count())
-            .select_from(AuditEntry)
-            .where(
-                AuditEntry.action == REPRINT,
-                AuditEntry.subject == _subject(institution, receipt_no),
-            )
-        )
-        or 0
-    )
-
-
 @guarded
 def reprint(
     db: Database,
@@ -221,8 +168,7 @@ def reprint(
     fails to print still counts (the next one says 第n+1次): the log never under-reports.
     """
     with db.transaction() as s:
-        # The chain's head row, locked first: concurrent reprints count one after another.
-        s.execute(select(AuditHead).where(AuditHead.id == 1).with_for_update())
+        audit.lock(s)  # first: concurrent reprints count one after another
         data = load(s, receipt_no, institution, training=training)
         inst = data.station.fixmedins_code
         count = reprint_count(s, inst, data.settlement.receipt_no) + 1
@@ -231,7 +177,7 @@ def reprint(
             at=at,
             actor=actor,
             action=REPRINT,
-            subject=_subject(inst, data.settlement.receipt_no),
+            subject=office.reprint_subject(inst, data.settlement.receipt_no),
             data={
                 "count": count,
                 "kind": data.settlement.kind,

@@ -122,7 +122,7 @@ class Office:
             settlement=view,
             receipt_no=current,
             void_numbers=voids,
-            reprints=_reprints(s, row.fixmedins_code, current),
+            reprints=office.reprint_count(s, row.fixmedins_code, current),
             refund=settlement_view(s, refund) if refund is not None else None,
             fee_lines=tuple(batch_line_views(s, row.chrg_bchno)) if lines else (),
         )
@@ -147,7 +147,7 @@ class Office:
     def papers(self, settlement_id: int, width: int, training: bool = False) -> PapersView:
         """Both documents as they would print now, laid out at `width` columns (nothing audited)."""
         from pos.printing import build_documents, render_text
-        from pos.printing.books import load, reprint_count
+        from pos.printing.books import load
 
         window = self.window
         window.require_cashier()
@@ -155,7 +155,7 @@ class Office:
             row = self._row(s, settlement_id)
             current, _ = office.numbers(s, row)
             data = load(s, current, row.fixmedins_code, training=training)
-            count = reprint_count(s, row.fixmedins_code, current)
+            count = office.reprint_count(s, row.fixmedins_code, current)
         receipt, slip = build_documents(data, window.lang)
         return PapersView(
             current, render_text(receipt, width), render_text(slip, width), None, count
@@ -350,12 +350,6 @@ class Office:
         from pos.printing.reports import build_report
 
         return render_text(build_report(report, self.window.station, self.window.lang), width)
-
-
-def _reprints(s, institution: str, receipt_no: str) -> int:
-    from pos.printing.books import reprint_count
-
-    return reprint_count(s, institution, receipt_no)
 
 
 __all__ = ["Office", "clean_reason"]

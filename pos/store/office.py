@@ -22,7 +22,7 @@ from pos.store.models import (
     Settlement,
 )
 
-REPRINT = "receipt.reprint"  # the audit action pos.printing.books writes for each 补打
+REPRINT = "receipt.reprint"  # the audit action of each 补打 (pos.printing.books writes it)
 
 
 def find(
@@ -134,6 +134,52 @@ def previous_close(s: Session, close: DayClose) -> DayClose | None:
         .order_by(DayClose.id.desc())
         .limit(1)
     )
+
+
+def receipts(
+    s: Session, start: datetime | None, end: datetime | None, institution: str | None
+) -> Sequence[Settlement]:
+    """Settlements and 冲红 rows in [start, end), oldest first; one institution if given."""
+    query = select(Settlement).order_by(Settlement.setl_time, Settlement.id)
+    if start is not None:
+        query = query.where(Settlement.setl_time >= start)
+    if end is not None:
+        query = query.where(Settlement.setl_time < end)
+    if institution:
+        query = query.where(Settlement.fixmedins_code == institution)
+    return s.scalars(query).all()
+
+
+def by_receipt_no(s: Session, receipt_no: str, institution: str | None) -> list[Settlement]:
+    """The settlements whose first number is this one — else those a 重打 gave it or made void."""
+    query = select(Settlement).where(Settlement.receipt_no == receipt_no)
+    reissued = select(ReceiptReissue.settlement_id).where(
+        or_(ReceiptReissue.receipt_no == receipt_no, ReceiptReissue.void_receipt_no == receipt_no)
+    )
+    if institution:
+        query = query.where(Settlement.fixmedins_code == institution)
+        reissued = reissued.where(ReceiptReissue.fixmedins_code == institution)
+    rows = list(s.scalars(query))
+    if rows:
+        return rows
+    return [s.get(Settlement, i) for i in sorted(set(s.scalars(reissued)))]
+
+
+def reprint_subject(institution: str, receipt_no: str) -> str:
+    return f"{institution}/{receipt_no}"
+
+
+def reprint_count(s: Session, institution: str, receipt_no: str) -> int:
+    """How many times this receipt has been reprinted (补打): its audit entries."""
+    query = (
+        select(func.count())
+        .select_from(AuditEntry)
+        .where(
+            AuditEntry.action == REPRINT,
+            AuditEntry.subject == reprint_subject(institution, receipt_no),
+        )
+    )
+    return s.scalar(query) or 0
 
 
 def reprints_between(
