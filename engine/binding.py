@@ -127,7 +127,8 @@ class DeskReason(CodeEnum):
 
 
 def refusal_text(reasons: list[CodeEnum]) -> str:
-    """`[CODE] 中文 English; …` — one line, every code in brackets (the desk service parses them)."""
+    """`[CODE] 中文 English; …` — one line, every code in brackets, for a person reading err_msg
+    (clients read the codes from err_detail.codes)."""
     return "；".join(f"[{r.value}] {r.zh} {r.en}" for r in reasons)  # type: ignore[attr-defined]
 
 

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.cells import cell_len
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import BindingType
@@ -37,6 +39,10 @@ from screens.desk_common import (
 )
 
 MAX_SCAN = 200
+
+
+def _cells(cell: object) -> int:
+    return cell.cell_len if isinstance(cell, Text) else cell_len(str(cell))
 
 
 class DeskScreen(TranslatedBindings, Screen[None]):
@@ -86,7 +92,7 @@ class DeskScreen(TranslatedBindings, Screen[None]):
         yield Footer(compact=True)  # twelve keys: they fit at 120 columns this way
 
     def on_mount(self) -> None:
-        self._columns()
+        self._fill_table(())
         scan = self.query_one("#desk-scan", Input)
         scan.cursor_blink = self.app.settings.cursor_blink
         scan.focus()
@@ -96,11 +102,23 @@ class DeskScreen(TranslatedBindings, Screen[None]):
     def _columns(self) -> list[str]:
         """The table's columns for what it shows now (one giver, or one beneficiary's givers)."""
         left_out = "beneficiary" if self.by_beneficiary else "giver"
-        cols = [c for c in BINDING_COLUMNS if c != left_out]
+        return [c for c in BINDING_COLUMNS if c != left_out]
+
+    def _fill_table(self, rows: tuple[BindingView, ...]) -> DataTable:
+        """Header and rows, each column as wide as what it shows now. The widths are measured
+        here, not left to the table's next idle moment: a table refilled under a modal would
+        otherwise keep its old widths for as long as the modal is up."""
         table = self.query_one(DataTable)
+        table.clear(columns=True)
+        cols = self._columns()
+        rows_cells = [binding_cells(b) for b in rows]
         for col in cols:
-            table.add_column(t(f"desk.col.{col}"), key=col)
-        return cols
+            label = t(f"desk.col.{col}")
+            width = max([cell_len(label)] + [_cells(r[col]) for r in rows_cells])
+            table.add_column(label, key=col, width=width)
+        for b, cells in zip(rows, rows_cells, strict=True):
+            table.add_row(*(cells[c] for c in cols), key=b.binding_id)
+        return table
 
     def _status(self, text: str, kind: str = "info") -> None:
         self.query_one(StatusLine).show(text, kind)
@@ -137,15 +155,7 @@ class DeskScreen(TranslatedBindings, Screen[None]):
             live = ("active", "pending")
             rows = tuple(sorted(rows, key=lambda b: (b.status not in live, b.order, b.binding_id)))
         self.rows = rows
-        table = self.query_one(DataTable)
-        table.clear(columns=True)  # the widths follow what is shown now
-        cols = self._columns()
-        for b in rows:
-            cells = binding_cells(b)
-            table.add_row(*(cells[c] for c in cols), key=b.binding_id)
-        # The table measures its columns when it next goes idle; a message of its own makes
-        # sure that happens now, even when nothing else is sent to it (a modal is on top).
-        table.call_later(table.refresh)
+        table = self._fill_table(rows)
         if keep is not None:
             ids = [b.binding_id for b in rows]
             if keep in ids:

@@ -182,7 +182,7 @@ class Center:
         try:
             env, handler, writes, raw, where = self._envelope(message)
         except CenterError as exc:
-            return self._error(now, None, str(exc))
+            return self._error(now, None, str(exc), codes=exc.codes)
         ref = self._refmsgid(now, env)  # one per message, whatever the answer
         replay = False
         for attempt in range(RETRIES):
@@ -192,7 +192,7 @@ class Center:
             except ResponseLost:
                 raise
             except CenterError as exc:
-                return self._error(now, env, str(exc), ref)
+                return self._error(now, env, str(exc), ref, codes=exc.codes)
             except ValidationError as exc:
                 return self._error(now, env, where + describe(exc), ref)
             except (IntegrityError, OperationalError) as exc:
@@ -351,7 +351,15 @@ class Center:
             "output": output if env.infno.startswith("J") else numbers(output),
         }
 
-    def _error(self, now: datetime, env: Envelope | None, msg: str, ref: str | None = None) -> dict:
+    def _error(
+        self,
+        now: datetime,
+        env: Envelope | None,
+        msg: str,
+        ref: str | None = None,
+        *,
+        codes: tuple[str, ...] = (),
+    ) -> dict:
         msg = msg.replace("\n", " ")
         return {
             "infcode": -1,
@@ -360,7 +368,7 @@ class Center:
             "respond_time": _ms(self.clock()),
             "err_msg": msg,
             "warn_msg": None,
-            "err_detail": error_detail(msg),  # simulator extension: the refusal's parts
+            "err_detail": error_detail(msg, codes),  # simulator extension: the refusal's parts
         }
 
 

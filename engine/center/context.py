@@ -27,10 +27,16 @@ class CenterError(Exception):
     """A refusal: answered as infcode -1 with this message; the transaction is rolled back.
 
     The message is written "field: 中文 / English" (the field and the English part optional).
+    `codes` names the rules that refused, when the refusal comes from a rule with a code (the
+    desk's J-series): they travel in err_detail, so no client reads them out of the text.
     """
 
+    def __init__(self, message: str, *, codes: tuple[str, ...] = ()) -> None:
+        super().__init__(message)
+        self.codes = codes
 
-def error_detail(message: str) -> dict:
+
+def error_detail(message: str, codes: tuple[str, ...] = ()) -> dict:
     """A refusal as structured parts {field, zh, en}, split where the refusal is written (here),
     so callers never have to take the platform's one-line err_msg apart again."""
     field = ""
@@ -38,7 +44,10 @@ def error_detail(message: str) -> dict:
     if sep and head and head.isascii() and " " not in head:
         field, message = head, rest
     zh, sep, en = message.partition(" / ")
-    return {"field": field, "zh": zh.strip(), "en": (en if sep else zh).strip()}
+    detail = {"field": field, "zh": zh.strip(), "en": (en if sep else zh).strip()}
+    if codes:
+        detail["codes"] = list(codes)
+    return detail
 
 
 @dataclass(frozen=True, slots=True)

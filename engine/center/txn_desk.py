@@ -84,7 +84,7 @@ def _refuse(reasons: list[CodeEnum], field: str | None = None) -> CenterError:
     name = field or _FIELD.get(reasons[0], "binding_id")  # type: ignore[call-overload]
     if reasons[0].value.startswith("GIVER_"):
         name = field or "giver_psn_no"
-    return CenterError(f"{name}: {refusal_text(reasons)}")
+    return CenterError(f"{name}: {refusal_text(reasons)}", codes=tuple(r.value for r in reasons))
 
 
 # ------------------------------------------------------------------ shared reads

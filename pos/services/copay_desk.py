@@ -15,7 +15,6 @@ returns frozen views with the platform-style field names. A refusal raises `Desk
 from __future__ import annotations
 
 import json
-import re
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -31,8 +30,6 @@ from pos.services.link import CenterPort
 from pos.services.scan import classify
 from pos.services.wire import insurance_view
 
-_CODE = re.compile(r"\[([A-Z_]+)\]")
-
 
 class DeskRefused(PosError):
     """The center refused: `code` the first reason (or BAD_INPUT), `codes` all, `field` named."""
@@ -46,9 +43,8 @@ class DeskRefused(PosError):
 
     def texts(self, lang: str) -> tuple[str, ...]:
         """Every reason in one language, in the order the center gave them (the desk screens)."""
-        if self.code == "BAD_INPUT":  # the center's own `中文 / English`
-            zh, sep, en = self.message_zh.partition(" / ")
-            return (f"{self.field}: {zh if lang == 'zh' or not sep else en}",)
+        if self.code == "BAD_INPUT":  # a refusal without a rule's code: the center's own words
+            return (f"{self.field}: {self.message(lang)}",)
         out = []
         for code in self.codes:
             known = _reason(code)
@@ -74,15 +70,19 @@ def _reason(code: str) -> tuple[str, str] | None:
     return None
 
 
-def refusal(err_msg: str) -> DeskRefused:
-    """Read the center's err_msg: `field: [CODE] 中文 English；…` or `field: 中文 / English`."""
-    field, _, text = err_msg.partition(": ")
-    if not text:
-        field, text = "request", err_msg
-    codes = tuple(_CODE.findall(text))
+def refusal(answer: dict) -> DeskRefused:
+    """The center's refusal from its structured parts (err_detail: field, zh, en, and the codes
+    of the rules that refused); a peer that sends no err_detail gets its err_msg as it is."""
+    detail = answer.get("err_detail")
+    if not isinstance(detail, dict):
+        text = str(answer.get("err_msg") or "")
+        return DeskRefused("BAD_INPUT", text, text, field="request")
+    field = str(detail.get("field") or "request")
+    codes = tuple(str(c) for c in detail.get("codes") or ())
     known = _reason(codes[0]) if codes else None
     if known is None:
-        return DeskRefused("BAD_INPUT", text, text, field=field)
+        zh = str(detail.get("zh") or detail.get("en") or "")
+        return DeskRefused("BAD_INPUT", zh, str(detail.get("en") or zh), field=field)
     return DeskRefused(codes[0], known[0], known[1], field=field, codes=codes)
 
 
@@ -411,7 +411,7 @@ class CopayDesk:
                 f"no answer from the insurance center ({infno}): {type(exc).__name__}",
             ) from exc
         if answer.get("infcode") != 0:
-            raise refusal(str(answer.get("err_msg", "")))
+            raise refusal(answer)
         return answer.get("output") or {}
 
     # ------------------------------------------------------------------ who is at the desk
@@ -423,9 +423,8 @@ class CopayDesk:
             out = self._call(
                 "1101", {"mdtrt_cert_type": cert_type.value, "mdtrt_cert_no": cert_no}, write=False
             )
-        except DeskRefused as exc:  # the center's `中文 / English`, without its field name
-            zh, _, en = exc.message_zh.partition(" / ")
-            raise PosError("PERSON_UNKNOWN", zh, en or zh) from None
+        except DeskRefused as exc:  # the center's own words, without its field name
+            raise PosError("PERSON_UNKNOWN", exc.message_zh, exc.message_en) from None
         return person_view(out)
 
     # ------------------------------------------------------------------ bindings

@@ -35,8 +35,12 @@ def ok(center, infno: str, data: dict, msgid: str | None = None) -> dict:
 
 
 def codes(answer: dict) -> list[str]:
+    """The refusing rules as a client reads them (err_detail.codes), the same as err_msg names
+    them for a person."""
     assert answer["infcode"] == -1
-    return re.findall(r"\[([A-Z_]+)\]", answer["err_msg"])
+    found = answer["err_detail"]["codes"]
+    assert found == re.findall(r"\[([A-Z_]+)\]", answer["err_msg"])
+    return found
 
 
 def clean(engine) -> None:
