@@ -162,20 +162,12 @@ def browser(tmp_path: Path):
 
 
 def _type(driver, *keys: str) -> None:
-    """Keys into xterm.js's input textarea at a person's pace: a focus change (Tab, Enter) lands
-    before the next field's keys, as it does for someone typing (keys sent all at once can reach
-    the old field first)."""
+    """Keys into xterm.js's input textarea, as a person types them."""
     from selenium.webdriver.common.by import By
-    from selenium.webdriver.common.keys import Keys
 
     box = driver.find_element(By.CSS_SELECTOR, "textarea.xterm-helper-textarea")
-    moves = (Keys.TAB, Keys.ENTER, Keys.ARROW_DOWN)
     for k in keys:
-        for ch in [k] if k in moves else k:
-            box.send_keys(ch)
-            time.sleep(0.05)
-        if k in moves:
-            time.sleep(0.8)
+        box.send_keys(k)
 
 
 def _new_picker(workdir: Path, known: set[Path]) -> Path | None:
@@ -186,11 +178,15 @@ def _new_picker(workdir: Path, known: set[Path]) -> Path | None:
     return None
 
 
-def _on_screen(workdir: Path, session: Path, screen: str) -> dict:
-    return _until(
-        f"{screen} in {session.name}",
-        lambda: (s := _sessions(workdir).get(session)) and s["screen"] == screen and s,
-    )
+def _on(workdir: Path, session: Path, screen: str, focus: str | None = None) -> dict:
+    """Wait until the session shows `screen` with `focus` in the field that gets the keys: a
+    person sees the cursor move before typing into the next field, and so does this test."""
+
+    def probe():
+        s = _sessions(workdir).get(session)
+        return s if s and s["screen"] == screen and (focus is None or s["focus"] == focus) else None
+
+    return _until(f"{screen} ({focus or 'any field'}) in {session.name}", probe)
 
 
 def test_two_browsers_two_training_databases_and_a_real_login(server, browser):
@@ -209,24 +205,30 @@ def test_two_browsers_two_training_databases_and_a_real_login(server, browser):
         session = _until(f"session {n}'s picker", partial(_new_picker, workdir, known))
         tabs[browser.current_window_handle] = session
 
-    # Each tab: a trainee name, Tab to the scenario list, ↓ and Enter to pick; Enter past the brief.
+    # Each tab: a trainee name, Tab to the scenario list, ↓ and Enter to pick; Enter past the brief;
+    # then the cashier number, Tab, the PIN and Enter.
     for (handle, session), (trainee, cashier, pin) in zip(
         tabs.items(),
         [("trainee-a", "2001", "111111"), ("trainee-b", "2002", "222222")],
         strict=True,
     ):
         browser.switch_to.window(handle)
-        _type(browser, trainee, Keys.TAB, Keys.ARROW_DOWN, Keys.ENTER)
-        _on_screen(workdir, session, "BriefScreen")
+        _on(workdir, session, "PickerScreen", "trainee")
+        _type(browser, trainee, Keys.TAB)
+        _on(workdir, session, "PickerScreen", "scenarios")
+        _type(browser, Keys.ARROW_DOWN, Keys.ENTER)
+        _on(workdir, session, "BriefScreen")
         _type(browser, Keys.ENTER)
-        _on_screen(workdir, session, "LoginScreen")
-        _type(browser, cashier, Keys.TAB, pin, Keys.ENTER)
+        _on(workdir, session, "LoginScreen", "cashier-no")
+        _type(browser, cashier, Keys.TAB)
+        _on(workdir, session, "LoginScreen", "pin")
+        _type(browser, pin, Keys.ENTER)
 
     databases = {}
     for session, (cashier, trainee) in zip(
         tabs.values(), [("2001", "trainee-a"), ("2002", "trainee-b")], strict=True
     ):
-        state = _on_screen(workdir, session, "CashierScreen")
+        state = _on(workdir, session, "CashierScreen")
         database = state["database"]
         assert Path(database).is_relative_to(session)  # inside this session's own directory
         assert trainee in state["attempt"]

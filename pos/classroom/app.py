@@ -34,7 +34,7 @@ class ClassroomApp(TrainingApp):
         room: TrainingRoom,
         scenarios: list[Scenario],
         *,
-        on_screen: Callable[[str, Attempt | None], None] | None = None,
+        on_screen: Callable[[str, str | None, Attempt | None], None] | None = None,
     ) -> None:
         settings = settings.model_copy(update={"training": True, "show_clock": False})
         # TrainingApp.__init__ needs an attempt; the desk here is opened by the picker's choice.
@@ -67,10 +67,19 @@ class ClassroomApp(TrainingApp):
         self.push_screen(PickerScreen(self.scenarios), self._picked)
 
     def _screen_changed(self, screen) -> None:
-        """Tell the session (its session.json) which screen is up, once it has been drawn."""
+        self.call_after_refresh(self._report)
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        self.call_after_refresh(self._report)
+
+    def _report(self) -> None:
+        """Tell the session (its session.json) which screen is up and which field has the
+        keys, once drawn: what a trainer (or a test) can see of a browser without its canvas."""
         if self.on_screen is not None:
-            name = type(screen).__name__
-            self.call_after_refresh(lambda: self.on_screen(name, self.attempt))
+            focused = self.screen.focused
+            self.on_screen(
+                type(self.screen).__name__, focused.id if focused else None, self.attempt
+            )
 
     def _picked(self, chosen: tuple[str, str] | None) -> None:
         if chosen:

@@ -6,7 +6,7 @@ browser session.
         sessions/<pid>-<random>/   one browser session: a room of its own (removed when it ends)
             template.sqlite3       a copy of the template
             attempts/<id>/training.sqlite3   the attempt's database (pos.training.room)
-            session.json           {pid, screen (the one on top), attempt, database}
+            session.json           {pid, screen (on top), focus (its field), attempt, database}
             receipts/              what the file printer sink writes in this session
 
 textual-serve starts the served command once per browser connection (a websocket) and asks it to
@@ -95,10 +95,11 @@ def serve(
     return 0
 
 
-def _write_state(directory: Path, screen: str, attempt: Attempt | None) -> None:
+def _write_state(directory: Path, screen: str, focus: str | None, attempt: Attempt | None) -> None:
     record = {
         "pid": os.getpid(),
         "screen": screen,
+        "focus": focus,
         "attempt": attempt.id if attempt else None,
         "database": str(attempt.db_path) if attempt else None,
     }
@@ -136,7 +137,9 @@ def run_session(workdir: Path, scenario_id: str | None, lang: str | None) -> int
             settings,
             room,
             scenarios,
-            on_screen=lambda screen, attempt: _write_state(directory, screen, attempt),
+            on_screen=lambda screen, focus, attempt: _write_state(
+                directory, screen, focus, attempt
+            ),
         )
         app.run()
     finally:
