@@ -2,7 +2,7 @@
 
     pos serve                          http://127.0.0.1:8000, the scenario picker in each browser
     pos serve --scenario ID            every browser goes straight to that scenario (after a name)
-    pos serve --host 0.0.0.0 --public-url http://10.1.2.3:8000   a classroom on the local network
+    pos serve --host 0.0.0.0 --public-url http://classroom-pc:8000   on the local network
 
 Each browser session is a process of its own on its OWN fresh training database (a temp
 directory per session, removed when the session ends); it never opens the live database.
