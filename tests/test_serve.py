@@ -184,3 +184,47 @@ def test_help_says_another_host_exposes_the_app(capsys):
     out = " ".join(capsys.readouterr().out.split())
     assert "default 127.0.0.1" in out
     assert "exposes the training app to the network" in out
+
+
+ORPHAN_MAKER = """
+import json, subprocess, sys, time
+from pathlib import Path
+workdir = Path(sys.argv[1])
+p = subprocess.Popen(
+    [sys.executable, "-m", "pos", "serve", "--session", str(workdir)],
+    stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+)
+deadline = time.monotonic() + 30
+while time.monotonic() < deadline:
+    found = list((workdir / "sessions").glob("*/session.json"))
+    try:
+        if found and json.loads(found[0].read_text()).get("screen") == "PickerScreen":
+            break
+    except ValueError:
+        pass
+    time.sleep(0.1)
+print(p.pid, flush=True)
+"""
+
+
+def test_a_session_whose_server_died_ends_by_itself(tmp_path, template):
+    """The server killed outright (no quit sent): the session notices its parent is gone."""
+    workdir = tmp_path / "classroom"
+    workdir.mkdir()
+    (workdir / TEMPLATE).write_bytes(template.read_bytes())
+    env = {**os.environ, "TEXTUAL_DRIVER": "textual.drivers.web_driver:WebDriver"}
+    maker = subprocess.run(
+        [sys.executable, "-c", ORPHAN_MAKER, str(workdir)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
+    pid = int(maker.stdout.strip())  # the maker has exited: the session is an orphan now
+    (session,) = (workdir / "sessions").iterdir()
+    deadline = time.monotonic() + 30
+    while session.exists() or Path(f"/proc/{pid}").exists():
+        if time.monotonic() > deadline:
+            os.kill(pid, 9)
+            pytest.fail("the orphaned session kept running")
+        time.sleep(0.2)

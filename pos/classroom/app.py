@@ -9,6 +9,7 @@ its desk, clock and station — the rest is the training app as it is (marks, hi
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 
 from textual import events
@@ -54,12 +55,20 @@ class ClassroomApp(TrainingApp):
         self._driver_task = None
         self.player = None
         self._last_key = None
+        self._server_pid = os.getppid()
 
     def on_mount(self, event: events.Mount) -> None:
         event.prevent_default()
         self.set_class(True, "-training")
         self.screen_change_signal.subscribe(self, self._screen_changed)
         self.call_after_refresh(self._show_picker)
+        self.set_interval(2.0, self._check_server)
+
+    def _check_server(self) -> None:
+        """A server killed outright (SIGKILL) cannot send quit: a session whose parent is gone
+        ends by itself, so no orphan keeps running (its room is removed on the way out)."""
+        if os.getppid() != self._server_pid:
+            self.exit()
 
     def _show_picker(self) -> None:
         from screens.training import PickerScreen
