@@ -12,7 +12,19 @@ import importlib
 import sys
 
 # modules under pos.commands, each with register(sub)
-COMMANDS = ("settle", "bench", "txn", "db", "audit", "desk", "receipt", "train", "demo")
+COMMANDS = (
+    "settle",
+    "bench",
+    "txn",
+    "db",
+    "audit",
+    "desk",
+    "receipt",
+    "train",
+    "demo",
+    "serve",
+    "cards",
+)
 
 
 def _global_options(parser: argparse.ArgumentParser) -> None:

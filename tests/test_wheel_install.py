@@ -101,6 +101,17 @@ def test_the_wheel_carries_its_fixtures(tmp_path):
     scenarios = run("train", "--list", "--json")  # the training scenarios ship too
     assert scenarios.returncode == 0, scenarios.stderr
     assert len(json.loads(scenarios.stdout)) >= 20
+    # `python -m pos` (what `pos serve` runs per browser) works from the wheel, and so do the cards.
+    cards = subprocess.run(
+        [str(python), "-m", "pos", "cards", "--pdf", str(work / "cards.pdf")],
+        capture_output=True,
+        text=True,
+        cwd=work,
+        env=env,
+        timeout=120,
+    )
+    assert cards.returncode == 0, cards.stderr
+    assert (work / "cards.pdf").read_bytes().startswith(b"%PDF")
     where = subprocess.run(
         [str(python), "-c", "import engine.fixtures as f; print(f.__file__, f.fixtures_dir())"],
         capture_output=True,
