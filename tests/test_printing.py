@@ -397,6 +397,15 @@ def pdftotext(pdf: bytes, tmp_path: Path) -> str:
     return out.stdout.decode("utf-8")
 
 
+def test_pdf_keeps_the_middle_dot(tmp_path):
+    """STSong-Light has no U+00B7: drawn as is, the dot in a name vanished from the page."""
+    from pos.printing.pdf import render_pdf
+
+    dotted = replace(STATION, institution_name="阿拉山口·口岸医院")
+    text = pdftotext(render_pdf(build_documents(replace(DATA, station=dotted), "zh")), tmp_path)
+    assert "阿拉山口·口岸医院" in text
+
+
 @pytest.mark.parametrize("page", ["A5", "A4"])
 def test_pdf_reads_back(tmp_path, page):
     from pos.printing.pdf import render_pdf

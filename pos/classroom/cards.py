@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from pos.printing.pdf import FONT
+from pos.printing.pdf import FONT, cid_text, wrap
 
 INSUTYPE = {"310": "职工医保", "390": "城乡居民医保"}
 
@@ -132,7 +132,7 @@ def render_cards(cards: list[Card]) -> bytes:
         c.drawString(
             margin,
             page_h - margin - 3 * mm,
-            _gb(
+            cid_text(
                 "医保电子凭证 演示卡 · 虚构人物，培训用，非真实凭证 / demo cards of fictional people"
                 f" — for training only · 第 {start // per_page + 1} 页"
             ),
@@ -163,9 +163,9 @@ def _draw_card(c, card: Card, x: float, y: float, w: float, h: float) -> None:
     c.setFillGray(0)
     c.setFont(FONT, 8.5)
     title = "亲情账户码 · 培训用" if card.shown_by else "医保电子凭证 · 培训用"
-    c.drawString(x + pad, top - 4.8 * mm, _gb(title))
+    c.drawString(x + pad, top - 4.8 * mm, cid_text(title))
     c.setFont(FONT, 7.5)
-    c.drawRightString(x + w - pad, top - 4.8 * mm, _gb(card.region.name))
+    c.drawRightString(x + w - pad, top - 4.8 * mm, cid_text(card.region.name))
     # The QR, left
     side = 30 * mm
     qx, qy = x + pad - 1 * mm, top - 8 * mm - side
@@ -177,7 +177,7 @@ def _draw_card(c, card: Card, x: float, y: float, w: float, h: float) -> None:
     width = x + w - pad - tx
     ty = top - 12 * mm
     c.setFont(FONT, 12.5)
-    c.drawString(tx, ty, _gb(card.name))
+    c.drawString(tx, ty, cid_text(card.name))
     ty -= 5.5 * mm
     lines: list[tuple[str, float]] = []
     if card.shown_by:
@@ -191,10 +191,10 @@ def _draw_card(c, card: Card, x: float, y: float, w: float, h: float) -> None:
         lines.append((f"身份证 {card.certno}", 8.5))
         lines.append((INSUTYPE.get(card.insutype, card.insutype), 8))
         if card.role:
-            lines += [(part, 7.5) for part in _wrap(card.role, width, 7.5, stringWidth)]
+            lines += [(part, 7.5) for part in wrap(card.role, width, 7.5, stringWidth)]
     for text, size in lines[:7]:
         c.setFont(FONT, size)
-        c.drawString(tx, ty, _gb(text))
+        c.drawString(tx, ty, cid_text(text))
         ty -= size * 1.45
     # Footer
     c.setFont(FONT, 6.5)
@@ -202,28 +202,9 @@ def _draw_card(c, card: Card, x: float, y: float, w: float, h: float) -> None:
     c.drawString(
         x + pad,
         y + 2.2 * mm,
-        _gb(f"虚构人物 · 培训用 · 非真实凭证 / for training only · {card.family}"),
+        cid_text(f"虚构人物 · 培训用 · 非真实凭证 / for training only · {card.family}"),
     )
     c.setFillGray(0)
-
-
-def _gb(text: str) -> str:
-    """STSong-Light has no glyph for U+00B7 (the dot in 艾力·买买提): draw U+30FB, GB2312's A1A4
-    middle dot, which reads back as U+00B7 (pdftotext, copy and paste)."""
-    return text.replace("\u00b7", "\u30fb")
-
-
-def _wrap(text: str, width: float, size: float, string_width) -> list[str]:
-    lines, current = [], ""
-    for ch in text:
-        if current and string_width(current + ch, FONT, size) > width:
-            lines.append(current.rstrip())
-            current = ch.lstrip()
-        else:
-            current += ch
-    if current:
-        lines.append(current)
-    return lines
 
 
 def _draw_qr(c, token: str, x: float, y: float, side: float) -> None:

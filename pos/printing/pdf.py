@@ -16,7 +16,13 @@ FONT = "STSong-Light"
 PAGES = ("A5", "A4")
 
 
-def _wrap(text: str, width: float, size: float, string_width) -> list[str]:
+def cid_text(text: str) -> str:
+    """STSong-Light has no glyph for U+00B7 (the dot in 艾力·买买提): draw U+30FB, GB2312's A1A4
+    middle dot, which reads back as U+00B7 (pdftotext, copy and paste)."""
+    return text.replace("\u00b7", "\u30fb")
+
+
+def wrap(text: str, width: float, size: float, string_width) -> list[str]:
     """Greedy wrap by measured width, keeping the CJK line-breaking rules of pos.cells."""
     from pos.cells import NO_LINE_END, NO_LINE_START
 
@@ -82,7 +88,7 @@ class _Page:
         self.y = 0.0
 
     def wrap(self, text: str, width: float, size: float) -> list[str]:
-        return _wrap(text, width, size, self.sw)
+        return wrap(cid_text(text), width, size, self.sw)
 
     def right_edge(self) -> float:
         """Where a row may end at the current height: left of the QR while beside it."""
@@ -161,7 +167,8 @@ class _Page:
         c.setFont(FONT, body)
         indent = block.indent * body / 2
         right = self.right_edge()
-        value_w = self.sw(block.value, FONT, body)
+        value = cid_text(block.value)
+        value_w = self.sw(value, FONT, body)
         lines = self.wrap(block.label, right - self.margin - indent, body)
         if self.sw(lines[-1], FONT, body) + indent + body + value_w > right - self.margin:
             lines.append("")  # the value goes on a line of its own
@@ -170,8 +177,8 @@ class _Page:
             right = self.right_edge()  # decided before the row moves down: its top must clear
             self.y -= self.lead
             c.drawString(self.margin + indent, self.y, line)
-            if i == len(lines) - 1 and block.value:
-                c.drawRightString(right, self.y, block.value)
+            if i == len(lines) - 1 and value:
+                c.drawRightString(right, self.y, value)
 
     def qr(self, block: QR, top: float) -> None:
         """The printer-neutral QR, top right of the first page, with its caption under it.
@@ -203,5 +210,5 @@ class _Page:
         if block.caption:
             self.c.setFont(FONT, self.body * 0.75)
             bottom -= self.body
-            self.c.drawCentredString(self.right - side / 2, bottom, block.caption)
+            self.c.drawCentredString(self.right - side / 2, bottom, cid_text(block.caption))
         self.qr_bottom = bottom - 2
