@@ -64,10 +64,6 @@ class Record:
 
     __slots__ = ()
 
-    def __init__(self, **fields: Any) -> None:
-        for name, value in fields.items():
-            setattr(self, name, value)
-
     def __eq__(self, other: object) -> bool:
         return type(other) is type(self) and all(
             getattr(self, n) == getattr(other, n) for n in self.__slots__
@@ -93,9 +89,38 @@ class FeeItem(Record):
         "selfpay_prop",
     )
 
+    def __init__(
+        self,
+        *,
+        acct_payable,
+        chrgitm_lv,
+        cnt,
+        med_chrgitm_type,
+        med_list_codg,
+        name,
+        pric,
+        pric_uplmt_amt,
+        selfpay_prop,
+    ) -> None:
+        self.acct_payable = acct_payable
+        self.chrgitm_lv = chrgitm_lv
+        self.cnt = cnt
+        self.med_chrgitm_type = med_chrgitm_type
+        self.med_list_codg = med_list_codg
+        self.name = name
+        self.pric = pric
+        self.pric_uplmt_amt = pric_uplmt_amt
+        self.selfpay_prop = selfpay_prop
+
 
 class BigIllness(Record):
     __slots__ = ("cap", "fund", "ratio", "threshold")
+
+    def __init__(self, *, cap, fund, ratio, threshold) -> None:
+        self.cap = cap
+        self.fund = fund
+        self.ratio = ratio
+        self.threshold = threshold
 
 
 class SettleParams(Record):
@@ -108,21 +133,47 @@ class SettleParams(Record):
         "pool_ratio",
     )
 
+    def __init__(
+        self, *, acct_pays_ownpay, annual_cap, big_illness, dedc, default_selfpay_prop, pool_ratio
+    ) -> None:
+        self.acct_pays_ownpay = acct_pays_ownpay
+        self.annual_cap = annual_cap
+        self.big_illness = big_illness
+        self.dedc = dedc
+        self.default_selfpay_prop = default_selfpay_prop
+        self.pool_ratio = pool_ratio
+
 
 class Ytd(Record):
     __slots__ = ("big_illness_paid", "dedc_paid", "hifp_paid")
+
+    def __init__(self, *, big_illness_paid, dedc_paid, hifp_paid) -> None:
+        self.big_illness_paid = big_illness_paid
+        self.dedc_paid = dedc_paid
+        self.hifp_paid = hifp_paid
 
 
 class AcctState(Record):
     __slots__ = ("balc", "used")
 
+    def __init__(self, *, balc, used) -> None:
+        self.balc = balc
+        self.used = used
+
 
 class MulaidSource(Record):
     __slots__ = ("available", "giver")
 
+    def __init__(self, *, available, giver) -> None:
+        self.available = available
+        self.giver = giver
+
 
 class CrossRegion(Record):
     __slots__ = ("filing",)
+
+    def __init__(self, *, filing) -> None:
+        self.filing = filing
 
 
 class SettleRequest(Record):
@@ -140,6 +191,33 @@ class SettleRequest(Record):
         "ytd",
     )
 
+    def __init__(
+        self,
+        *,
+        acct,
+        cross_region,
+        hosp_lv,
+        insutype,
+        items,
+        med_type,
+        mulaid,
+        params,
+        policy,
+        psn_type,
+        ytd,
+    ) -> None:
+        self.acct = acct
+        self.cross_region = cross_region
+        self.hosp_lv = hosp_lv
+        self.insutype = insutype
+        self.items = items
+        self.med_type = med_type
+        self.mulaid = mulaid
+        self.params = params
+        self.policy = policy
+        self.psn_type = psn_type
+        self.ytd = ytd
+
 
 # ---------------------------------------------------------------- the reader
 
@@ -152,31 +230,33 @@ _DEFAULT_SELFPAY = Decimal("0.10")
 # Parsed amounts by their JSON text: bills repeat the same prices, and to_decimal is the costliest
 # step of reading one. Bounded, so memory stays flat however long a --jsonl stream runs.
 _CACHE_MAX = 4096
-_parsed: dict[tuple[Any, str], Decimal] = {}
 _PARSERS = {
     "amount": parse_amount,
     "price": parse_price,
     "quantity": parse_quantity,
     "ratio": parse_ratio,
 }
+_parsed: dict[str, dict[str, Decimal]] = {kind: {} for kind in _PARSERS}
 
 
 def _number(value: object, kind: str) -> Decimal:
-    cls = type(value)
-    if cls is not str and cls is not int and cls is not Decimal:
+    if type(value) is str:
+        cache = _parsed[kind]
+        number = cache.get(value)
+        if number is not None:
+            return number
+    elif type(value) is not int and type(value) is not Decimal:
         raise _Doubt
-    key = (value, kind) if cls is str else (str(value), kind + cls.__name__)
-    try:
-        return _parsed[key]
-    except KeyError:
-        pass
+    else:
+        cache = None  # JSON numbers are rare on this path: parse them every time
     try:
         number = _PARSERS[kind](value)
     except ValueError:
         raise _Doubt from None
-    if len(_parsed) >= _CACHE_MAX:
-        _parsed.clear()
-    _parsed[key] = number
+    if cache is not None:
+        if len(cache) >= _CACHE_MAX:
+            cache.clear()
+        cache[value] = number  # type: ignore[index]
     return number
 
 

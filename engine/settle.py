@@ -31,6 +31,31 @@ if TYPE_CHECKING:  # the models load only when a caller asks for them (result(),
         SettleResult,
     )
 
+# fmt() and fmt_ratio() by value, for wire(): a formatted amount depends on the value alone (equal
+# Decimals format alike), and a stream of bills repeats its amounts. Bounded: memory stays flat.
+_MONEY: dict[Decimal, str] = {}
+_RATIO: dict[Decimal, str] = {}
+_FORMATTED_MAX = 8192
+
+
+def _money(value: Decimal) -> str:
+    text = _MONEY.get(value)
+    if text is None:
+        if len(_MONEY) >= _FORMATTED_MAX:
+            _MONEY.clear()
+        text = _MONEY[value] = fmt(value)
+    return text
+
+
+def _ratio(value: Decimal) -> str:
+    text = _RATIO.get(value)
+    if text is None:
+        if len(_RATIO) >= _FORMATTED_MAX:
+            _RATIO.clear()
+        text = _RATIO[value] = fmt_ratio(value)
+    return text
+
+
 _CLASS_B = ChrgitmLv.CLASS_B
 _CLASS_C = ChrgitmLv.CLASS_C
 _ONE = Decimal(1)
@@ -259,9 +284,9 @@ class Settlement:
             {
                 "fund_pay_type": pool.value,
                 "fund_pay_type_name": pool.label(lang),
-                "inscp_scp_amt": fmt(self.inscp),
-                "crt_payb_lmt_amt": None if cap_left is None else fmt(cap_left),
-                "fund_payamt": fmt(self.hifp),
+                "inscp_scp_amt": _money(self.inscp),
+                "crt_payb_lmt_amt": None if cap_left is None else _money(cap_left),
+                "fund_payamt": _money(self.hifp),
                 "setl_proc_info": pool_info,
             }
         ]
@@ -276,9 +301,9 @@ class Settlement:
                     {
                         "fund_pay_type": big_type.value,
                         "fund_pay_type_name": big_type.label(lang),
-                        "inscp_scp_amt": fmt(max(ZERO, self.inscp - self.hifp)),
-                        "crt_payb_lmt_amt": None if big_left is None else fmt(big_left),
-                        "fund_payamt": fmt(big),
+                        "inscp_scp_amt": _money(max(ZERO, self.inscp - self.hifp)),
+                        "crt_payb_lmt_amt": None if big_left is None else _money(big_left),
+                        "fund_payamt": _money(big),
                         "setl_proc_info": big_info,
                     }
                 )
@@ -286,31 +311,31 @@ class Settlement:
         if big_info is not None:
             trace.append(big_info)
         trace.append(self._payment_info(tw))
-        zero = fmt(ZERO)
+        zero = _money(ZERO)
         req = self.req
         return {
             "setlinfo": {
-                "medfee_sumamt": fmt(self.medfee),
-                "fulamt_ownpay_amt": fmt(self.ownpay),
-                "overlmt_selfpay": fmt(self.over),
-                "preselfpay_amt": fmt(self.pre),
-                "inscp_scp_amt": fmt(self.inscp),
-                "act_pay_dedc": fmt(self.act_pay_dedc),
-                "hifp_pay": fmt(self.hifp),
-                "pool_prop_selfpay": fmt_ratio(self.params.pool_ratio),
+                "medfee_sumamt": _money(self.medfee),
+                "fulamt_ownpay_amt": _money(self.ownpay),
+                "overlmt_selfpay": _money(self.over),
+                "preselfpay_amt": _money(self.pre),
+                "inscp_scp_amt": _money(self.inscp),
+                "act_pay_dedc": _money(self.act_pay_dedc),
+                "hifp_pay": _money(self.hifp),
+                "pool_prop_selfpay": _ratio(self.params.pool_ratio),
                 "cvlserv_pay": zero,
                 "hifes_pay": zero,
-                "hifmi_pay": fmt(self.hifmi),
-                "hifob_pay": fmt(self.hifob),
+                "hifmi_pay": _money(self.hifmi),
+                "hifob_pay": _money(self.hifob),
                 "maf_pay": zero,
                 "oth_pay": zero,
-                "fund_pay_sumamt": fmt(self.fund_sum),
-                "psn_part_amt": fmt(self.psn_part),
-                "acct_pay": fmt(self.acct_pay),
-                "acct_mulaid_pay": fmt(self.mulaid_sum),
-                "psn_cash_pay": fmt(self.cash),
-                "hosp_part_amt": fmt(self.hosp_part),
-                "balc": fmt(self.balc),
+                "fund_pay_sumamt": _money(self.fund_sum),
+                "psn_part_amt": _money(self.psn_part),
+                "acct_pay": _money(self.acct_pay),
+                "acct_mulaid_pay": _money(self.mulaid_sum),
+                "psn_cash_pay": _money(self.cash),
+                "hosp_part_amt": _money(self.hosp_part),
+                "balc": _money(self.balc),
                 "insutype": req.insutype.value,
                 "med_type": req.med_type.value,
             },
@@ -319,12 +344,12 @@ class Settlement:
                     "name": s.item.name,
                     "chrgitm_lv": s.item.chrgitm_lv.value,
                     "med_chrgitm_type": s.item.med_chrgitm_type.value,
-                    "det_item_fee_sumamt": fmt(s.amt),
-                    "fulamt_ownpay_amt": fmt(s.ownpay),
-                    "overlmt_amt": fmt(s.over),
-                    "preselfpay_amt": fmt(s.pre),
-                    "inscp_scp_amt": fmt(s.inscp),
-                    "selfpay_prop": fmt_ratio(s.prop),
+                    "det_item_fee_sumamt": _money(s.amt),
+                    "fulamt_ownpay_amt": _money(s.ownpay),
+                    "overlmt_amt": _money(s.over),
+                    "preselfpay_amt": _money(s.pre),
+                    "inscp_scp_amt": _money(s.inscp),
+                    "selfpay_prop": _ratio(s.prop),
                     "pric_uplmt_amt": None
                     if s.item.pric_uplmt_amt is None
                     else str(s.item.pric_uplmt_amt),
@@ -333,7 +358,7 @@ class Settlement:
                 for s in self.splits
             ],
             "setldetail": details,
-            "mulaid_detail": [{"giver": g, "amount": fmt(a)} for g, a in self.mulaid],
+            "mulaid_detail": [{"giver": g, "amount": _money(a)} for g, a in self.mulaid],
             "trace": trace,
         }
 

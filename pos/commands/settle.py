@@ -98,8 +98,16 @@ def run_one(stdin: IO, stdout: IO[str], stderr: IO[str], lang: str) -> int:
 def run_jsonl(stdin: IO, stdout: IO[str], lang: str) -> int:
     """One request per line in, one result per line out, in order; a bad line (blank, broken,
     too long, not UTF-8) answers {"error": ...} and costs nothing but its own answer."""
-    for raw in jsonlines.lines(stdin):
-        stdout.write(jsonlines.dump(_answer(raw, lang)) + "\n")
+    binary = getattr(stdout, "buffer", None)  # sys.stdout: write the bytes, encoded once
+    if binary is None:
+        for raw in jsonlines.lines(stdin):
+            stdout.write(jsonlines.dump(_answer(raw, lang)) + "\n")
+    else:
+        stdout.flush()
+        write = binary.write
+        for raw in jsonlines.lines(stdin):
+            write(jsonlines.dump_line(_answer(raw, lang)))
+        binary.flush()
     stdout.flush()
     return 0
 
