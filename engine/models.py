@@ -12,42 +12,13 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, model_validator
 
 from engine.codes import ChrgitmLv, HospLv, Insutype, MedChrgitmType, MedType, PsnType
-from engine.money import MAX_AMOUNT, MAX_QUANTITY, ZERO, fmt, fmt_ratio, to_decimal
-
-
-def parse_amount(value: object, numbers: bool = True) -> Decimal:
-    number = to_decimal(value, places=2, what="amount", numbers=numbers)
-    if number < 0:
-        raise ValueError(f"amount {value!r} is negative")
-    if number > MAX_AMOUNT:
-        raise ValueError(f"amount {value!r} is larger than {MAX_AMOUNT}")
-    return number
-
-
-def parse_price(value: object, numbers: bool = True) -> Decimal:
-    number = to_decimal(value, places=6, what="price", numbers=numbers)
-    if number < 0:
-        raise ValueError(f"price {value!r} is negative")
-    if number > MAX_AMOUNT:
-        raise ValueError(f"price {value!r} is larger than {MAX_AMOUNT}")
-    return number
-
-
-def parse_quantity(value: object, numbers: bool = True) -> Decimal:
-    number = to_decimal(value, places=4, what="quantity", numbers=numbers)
-    if number <= 0:
-        raise ValueError(f"quantity {value!r} must be more than 0")
-    if number > MAX_QUANTITY:
-        raise ValueError(f"quantity {value!r} is larger than {MAX_QUANTITY}")
-    return number
-
-
-def parse_ratio(value: object, numbers: bool = True) -> Decimal:
-    number = to_decimal(value, places=4, what="ratio", numbers=numbers)
-    if not ZERO <= number <= 1:
-        raise ValueError(f"ratio {value!r} must be between 0 and 1")
-    return number
-
+from engine.models_plain import (  # the edge parsers, shared with the pydantic-free reader
+    parse_amount,
+    parse_price,
+    parse_quantity,
+    parse_ratio,
+)
+from engine.money import ZERO, fmt, fmt_ratio
 
 _as_money_str = PlainSerializer(fmt, return_type=str)
 Amount = Annotated[Decimal, BeforeValidator(parse_amount), _as_money_str]

@@ -24,6 +24,7 @@ from pydantic import (
 from engine.codes import CodeEnum, HospLv, Insutype, MedType, PsnType, Relationship
 from engine.fixtures import fixtures_dir
 from engine.models import Amount, BigIllness, Ratio, SettleParams
+from engine.policy_plain import remember_valid
 from engine.tomlfile import load_model_file, shown
 
 POLICY_DIR: Path = fixtures_dir() / "policies"
@@ -276,4 +277,16 @@ def _load_cached(policy_id: str, directory: Path) -> Policy:
         raise PolicyError(
             f"{shown(directory)}: policy {policy_id!r} not found (known: {', '.join(known) or 'none'})"
         )
-    return load_policy_file(directory / f"{policy_id}.toml")
+    path = directory / f"{policy_id}.toml"
+    raw = _read(path)
+    policy = load_policy_file(path)
+    if raw is not None and raw == _read(path):  # unchanged while it was validated
+        remember_valid(raw)  # engine.policy_plain may now resolve from these bytes alone
+    return policy
+
+
+def _read(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None

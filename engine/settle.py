@@ -5,27 +5,56 @@ pre-settlement, `pos settle` and the embedded center agree to the fen.
 
 `settle()` is the hot path (it runs on every keystroke of an itemizing cashier and in every center
 transaction), so it computes into slotted records; the wire models and the "why" trace are built
-only when asked for (`Settlement.result()`).
+only when asked for (`Settlement.result()`). `Settlement.wire()` writes the same JSON-ready dict
+as `result().to_wire()` straight from the numbers, without pydantic: `pos settle` imports neither
+pydantic nor the models (engine.models_plain reads its requests), which is most of its start-up.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from typing import TYPE_CHECKING
 
 from engine.codes import ChrgitmLv, FundPayType, Insutype
-from engine.models import (
-    FeeItem,
-    ItemSplit,
-    MulaidDetail,
-    SetlDetail,
-    SetlInfo,
-    SettleParams,
-    SettleRequest,
-    SettleResult,
-)
-from engine.money import FEN, ZERO
+from engine.money import FEN, ZERO, fmt, fmt_ratio
 from engine.trace import TraceWriter
+
+if TYPE_CHECKING:  # the models load only when a caller asks for them (result(), resolve_params)
+    from engine.models import (
+        FeeItem,
+        ItemSplit,
+        SetlDetail,
+        SetlInfo,
+        SettleParams,
+        SettleRequest,
+        SettleResult,
+    )
+
+# fmt() and fmt_ratio() by value, for wire(): a formatted amount depends on the value alone (equal
+# Decimals format alike), and a stream of bills repeats its amounts. Bounded: memory stays flat.
+_MONEY: dict[Decimal, str] = {}
+_RATIO: dict[Decimal, str] = {}
+_FORMATTED_MAX = 8192
+
+
+def _money(value: Decimal) -> str:
+    text = _MONEY.get(value)
+    if text is None:
+        if len(_MONEY) >= _FORMATTED_MAX:
+            _MONEY.clear()
+        text = _MONEY[value] = fmt(value)
+    return text
+
+
+def _ratio(value: Decimal) -> str:
+    text = _RATIO.get(value)
+    if text is None:
+        if len(_RATIO) >= _FORMATTED_MAX:
+            _RATIO.clear()
+        text = _RATIO[value] = fmt_ratio(value)
+    return text
+
 
 _CLASS_B = ChrgitmLv.CLASS_B
 _CLASS_C = ChrgitmLv.CLASS_C
@@ -95,6 +124,8 @@ class Settlement:
     hosp_part: Decimal = ZERO
 
     def setlinfo(self) -> SetlInfo:
+        from engine.models import SetlInfo
+
         return SetlInfo.model_construct(
             medfee_sumamt=self.medfee,
             fulamt_ownpay_amt=self.ownpay,
@@ -122,6 +153,8 @@ class Settlement:
         )
 
     def item_results(self) -> list[ItemSplit]:
+        from engine.models import ItemSplit
+
         return [
             ItemSplit.model_construct(
                 name=s.item.name,
@@ -148,21 +181,22 @@ class Settlement:
         ]
         if self.params.big_illness is not None:
             lines.append(self._big_info(tw, self._big_type().label(lang)))
-        lines.append(
-            tw.payment(
-                psn_part=self.psn_part,
-                not_acct=self.not_acct,
-                ownpay_barred=self.ownpay_barred,
-                payable=self.payable,
-                acct_used=self.req.acct.used,
-                employee=self.req.insutype is Insutype.EMPLOYEE,
-                balc=self.req.acct.balc,
-                own=self.own,
-                mulaid=self.mulaid,
-                cash=self.cash,
-            )
-        )
+        lines.append(self._payment_info(tw))
         return lines
+
+    def _payment_info(self, tw: TraceWriter) -> str:
+        return tw.payment(
+            psn_part=self.psn_part,
+            not_acct=self.not_acct,
+            ownpay_barred=self.ownpay_barred,
+            payable=self.payable,
+            acct_used=self.req.acct.used,
+            employee=self.req.insutype is Insutype.EMPLOYEE,
+            balc=self.req.acct.balc,
+            own=self.own,
+            mulaid=self.mulaid,
+            cash=self.cash,
+        )
 
     def _pool_info(self, tw: TraceWriter) -> str:
         req, params = self.req, self.params
@@ -196,6 +230,8 @@ class Settlement:
         return FundPayType.LARGE_AMOUNT
 
     def setldetail(self, lang: str = "zh") -> list[SetlDetail]:
+        from engine.models import SetlDetail
+
         tw = TraceWriter(lang)
         pool = (
             FundPayType.EMP_POOL if self.req.insutype is Insutype.EMPLOYEE else FundPayType.RES_POOL
@@ -226,6 +262,8 @@ class Settlement:
         return details
 
     def result(self, lang: str = "zh") -> SettleResult:
+        from engine.models import MulaidDetail, SettleResult
+
         return SettleResult.model_construct(
             setlinfo=self.setlinfo(),
             result=self.item_results(),
@@ -233,6 +271,96 @@ class Settlement:
             mulaid_detail=[MulaidDetail.model_construct(giver=g, amount=a) for g, a in self.mulaid],
             trace=self.trace(lang),
         )
+
+    def wire(self, lang: str = "zh") -> dict:
+        """`self.result(lang).to_wire()`, written directly: the same dict, key for key."""
+        tw = TraceWriter(lang)
+        pool_info = self._pool_info(tw)
+        pool = (
+            FundPayType.EMP_POOL if self.req.insutype is Insutype.EMPLOYEE else FundPayType.RES_POOL
+        )
+        cap_left = self.cap_left
+        details = [
+            {
+                "fund_pay_type": pool.value,
+                "fund_pay_type_name": pool.label(lang),
+                "inscp_scp_amt": _money(self.inscp),
+                "crt_payb_lmt_amt": None if cap_left is None else _money(cap_left),
+                "fund_payamt": _money(self.hifp),
+                "setl_proc_info": pool_info,
+            }
+        ]
+        big_info = None
+        if self.params.big_illness is not None:
+            big_type = self._big_type()
+            big_info = self._big_info(tw, big_type.label(lang))
+            big = self.hifmi + self.hifob
+            if big > 0:
+                big_left = self.big_cap_left
+                details.append(
+                    {
+                        "fund_pay_type": big_type.value,
+                        "fund_pay_type_name": big_type.label(lang),
+                        "inscp_scp_amt": _money(max(ZERO, self.inscp - self.hifp)),
+                        "crt_payb_lmt_amt": None if big_left is None else _money(big_left),
+                        "fund_payamt": _money(big),
+                        "setl_proc_info": big_info,
+                    }
+                )
+        trace = [tw.items(self.medfee, self.ownpay, self.over, self.pre, self.inscp), pool_info]
+        if big_info is not None:
+            trace.append(big_info)
+        trace.append(self._payment_info(tw))
+        zero = _money(ZERO)
+        req = self.req
+        return {
+            "setlinfo": {
+                "medfee_sumamt": _money(self.medfee),
+                "fulamt_ownpay_amt": _money(self.ownpay),
+                "overlmt_selfpay": _money(self.over),
+                "preselfpay_amt": _money(self.pre),
+                "inscp_scp_amt": _money(self.inscp),
+                "act_pay_dedc": _money(self.act_pay_dedc),
+                "hifp_pay": _money(self.hifp),
+                "pool_prop_selfpay": _ratio(self.params.pool_ratio),
+                "cvlserv_pay": zero,
+                "hifes_pay": zero,
+                "hifmi_pay": _money(self.hifmi),
+                "hifob_pay": _money(self.hifob),
+                "maf_pay": zero,
+                "oth_pay": zero,
+                "fund_pay_sumamt": _money(self.fund_sum),
+                "psn_part_amt": _money(self.psn_part),
+                "acct_pay": _money(self.acct_pay),
+                "acct_mulaid_pay": _money(self.mulaid_sum),
+                "psn_cash_pay": _money(self.cash),
+                "hosp_part_amt": _money(self.hosp_part),
+                "balc": _money(self.balc),
+                "insutype": req.insutype.value,
+                "med_type": req.med_type.value,
+            },
+            "result": [
+                {
+                    "name": s.item.name,
+                    "chrgitm_lv": s.item.chrgitm_lv.value,
+                    "med_chrgitm_type": s.item.med_chrgitm_type.value,
+                    "det_item_fee_sumamt": _money(s.amt),
+                    "fulamt_ownpay_amt": _money(s.ownpay),
+                    "overlmt_amt": _money(s.over),
+                    "preselfpay_amt": _money(s.pre),
+                    "inscp_scp_amt": _money(s.inscp),
+                    "selfpay_prop": _ratio(s.prop),
+                    "pric_uplmt_amt": None
+                    if s.item.pric_uplmt_amt is None
+                    else str(s.item.pric_uplmt_amt),
+                    "acct_payable": s.item.acct_payable,
+                }
+                for s in self.splits
+            ],
+            "setldetail": details,
+            "mulaid_detail": [{"giver": g, "amount": _money(a)} for g, a in self.mulaid],
+            "trace": trace,
+        }
 
 
 def settle(req: SettleRequest, params: SettleParams) -> Settlement:

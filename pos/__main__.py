@@ -1,4 +1,4 @@
-"""`python -m pos …`: the same as the `pos` entry point (what `pos serve` runs for each browser)."""
+"""`python -m pos …`: the same as the `pos` command (what `pos serve` runs for each browser)."""
 
 import sys
 

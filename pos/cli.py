@@ -3,6 +3,9 @@
 The app is what a cashier starts many times a day, so `pos` alone imports none of the
 subcommands (SQLAlchemy, alembic and the center load later, on the backend thread): the global
 options are parsed first, and the full parser is built only when a subcommand or --help is asked.
+Even then only the chosen subcommand's module is imported (`pos settle` must start like a
+script, docs/SETTLEMENT.md): the others appear in the help from the table below, by name and
+one-line help, without being imported.
 """
 
 from __future__ import annotations
@@ -11,20 +14,25 @@ import argparse
 import importlib
 import sys
 
-# modules under pos.commands, each with register(sub)
-COMMANDS = (
-    "settle",
-    "bench",
-    "txn",
-    "db",
-    "audit",
-    "desk",
-    "receipt",
-    "train",
-    "demo",
-    "serve",
-    "cards",
+# Modules under pos.commands, each with register(sub), and the one-line help `pos --help` shows
+# (the same words as the module's own add_parser help; tests/test_import_budget.py checks it).
+COMMANDS: tuple[tuple[str, str], ...] = (
+    ("settle", "settle one JSON request from stdin (docs/SETTLEMENT.md)"),
+    ("bench", "benchmarks, reported as ratios against a baseline run side by side"),
+    ("txn", "send platform messages (JSON Lines) to the embedded insurance center"),
+    ("db", "create, seed, reset or check the database (--db URL or POS_DATABASE_URL)"),
+    ("audit", "verify the audit log's keyed hash chain"),
+    ("desk", "the co-pay desk: bind, review, quotas, 代缴, 异地就医备案, notices (trainers)"),
+    ("receipt", "list receipts, or reprint one (补打) as text, PDF or ESC/POS"),
+    ("train", "training mode: scenarios on an isolated training database, scored"),
+    ("demo", "drive the app through scenarios unattended, with captions"),
+    (
+        "serve",
+        "the training app in a browser (textual-serve), a fresh training database per session",
+    ),
+    ("cards", "printable A4 demo cards (QR 医保电子凭证, 社保卡, 身份证) of the fixture people"),
 )
+_GLOBAL_WITH_VALUE = ("--lang", "--db")
 
 
 def _global_options(parser: argparse.ArgumentParser) -> None:
@@ -34,7 +42,9 @@ def _global_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--db", default=None, help="database URL (default: embedded SQLite)")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The full parser; with `only`, that subcommand is real and the others are names in the help
+    (so nothing but the chosen module is imported)."""
     parser = argparse.ArgumentParser(
         prog="pos",
         description="医保收费实训台 — hospital medical-insurance cashier trainer. "
@@ -42,9 +52,25 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _global_options(parser)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name in COMMANDS:
-        importlib.import_module(f"pos.commands.{name}").register(sub)
+    for name, help_text in COMMANDS:
+        if only is None or name == only:
+            importlib.import_module(f"pos.commands.{name}").register(sub)
+        else:
+            sub.add_parser(name, help=help_text)
     return parser
+
+
+def chosen_command(argv: list[str]) -> str | None:
+    """The subcommand argv names (the first word that is not a global option or its value)."""
+    skip = False
+    for token in argv:
+        if skip:
+            skip = False
+        elif token in _GLOBAL_WITH_VALUE:
+            skip = True
+        elif not token.startswith("-"):
+            return token if token in dict(COMMANDS) else None
+    return None
 
 
 def _app_options(argv: list[str]) -> argparse.Namespace | None:
@@ -71,7 +97,8 @@ def main(argv: list[str] | None = None) -> int:
         from pos.app import run_app
 
         return run_app(lang=app.lang, db_url=app.db)  # None: POS_LANG or the default (zh)
-    args = build_parser().parse_args(argv)
+    # No subcommand named (pos --help, a typo): every module stays unimported, the help lists all.
+    args = build_parser(only=chosen_command(argv) or "").parse_args(argv)
     return int(args.func(args) or 0)
 
 

@@ -21,6 +21,11 @@ def pytest_configure(config) -> None:
 
         keys = tempfile.mkdtemp(prefix="pos-test-audit-key-")
         os.environ["POS_AUDIT_KEY_FILE"] = os.path.join(keys, "audit.key")
+    # The validated-policy stamps (engine.policy) of this test run: never the user's cache.
+    if not os.environ.get("POS_CACHE_DIR"):
+        import tempfile
+
+        os.environ["POS_CACHE_DIR"] = tempfile.mkdtemp(prefix="pos-test-cache-")
     url = os.environ.get("POS_TEST_PG_URL")
     worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
     if not url or os.environ.get("POS_TEST_PG_PER_WORKER") == worker:

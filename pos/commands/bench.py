@@ -128,7 +128,41 @@ def _database_urls(args) -> dict[str, str | None]:
     return {"sqlite": None, **({"postgres": pg} if pg else {})}
 
 
+# `pos bench` with no target: every figure of issue 14 as ratios in one run (each section adds
+# its own target here, e.g. "ledger", "ui").
+SUMMARY = ("settle",)
+
+
+def _settle(args) -> dict:
+    from pos.bench.batch import bench_settle
+
+    return bench_settle(
+        start_runs=args.runs,
+        jsonl_n=args.n or 5000,
+        jsonl_runs=max(1, (args.runs + 1) // 2),
+        memory_sizes=[int(k) for k in args.memory.split(",")],
+    )
+
+
 def run(args) -> int:
+    if args.target is None:
+        from pos.bench.batch import print_settle
+
+        results = {}
+        for target in SUMMARY:
+            if target == "settle":
+                results["settle"] = _settle(args)
+                if not args.json:
+                    print_settle(results["settle"])
+        if args.json:
+            print(json.dumps(results))
+        return 0
+    if args.target == "settle":
+        from pos.bench.batch import print_settle
+
+        result = _settle(args)
+        print(json.dumps(result)) if args.json else print_settle(result)
+        return 0
     if args.target == "engine":
         result = bench_engine(args.n or 20000)
         print(json.dumps(result)) if args.json else _print_engine(result)
@@ -161,12 +195,27 @@ def register(sub) -> None:
     p = sub.add_parser(
         "bench", help="benchmarks, reported as ratios against a baseline run side by side"
     )
-    p.add_argument("target", choices=["engine", "ledger", "totals", "ui"], help="what to measure")
+    p.add_argument(
+        "target",
+        nargs="?",
+        choices=["settle", "engine", "ledger", "totals", "ui"],
+        help="what to measure (none: every issue-14 figure, as ratios in one run)",
+    )
     p.add_argument(
         "-n",
         type=int,
         default=None,
-        help="size: engine iterations (20000), ledger settlements (300), totals rows (100000), ui runs (50)",
+        help="size: settle --jsonl requests (5000), engine iterations (20000), ledger "
+        "settlements (300), totals rows (100000), ui runs (50)",
+    )
+    p.add_argument(
+        "--runs", type=int, default=9, help="settle: process pairs for the start-up ratio (9)"
+    )
+    p.add_argument(
+        "--memory",
+        default="10000,100000",
+        metavar="N,N",
+        help="settle: stream sizes for the peak RSS of --jsonl (10000,100000)",
     )
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p.add_argument(

@@ -77,7 +77,9 @@ def decode(raw: bytes) -> object:
         ) from None
     if not text.strip():
         raise LineError("blank line: expected one JSON value")
-    depth = _depth(text)
+    # Nesting can be no deeper than the count of opening brackets: most lines are cleared by one
+    # count, and only the rest pay for the exact measure.
+    depth = 0 if text.count("[") + text.count("{") <= MAX_DEPTH else _depth(text)
     if depth > MAX_DEPTH:
         raise LineError(f"JSON nested {depth} deep (at most {MAX_DEPTH})")
     try:
@@ -86,7 +88,9 @@ def decode(raw: bytes) -> object:
         raise LineError(f"JSON nested too deep (at most {MAX_DEPTH})") from None
     except ValueError as exc:
         raise LineError(f"not valid JSON ({exc})") from None
-    if _has_surrogate(value):
+    # A lone surrogate can only come in as a \\u escape (UTF-8 bytes cannot carry one): a line
+    # without "\\u" needs no walk through its values.
+    if "\\u" in text and _has_surrogate(value):
         raise LineError("a string holds a lone surrogate (\\ud800–\\udfff): not valid Unicode")
     return value
 
@@ -128,3 +132,14 @@ def dump(obj: object, **kw) -> str:
     except UnicodeEncodeError:
         text = json.dumps(obj, ensure_ascii=True, default=str, **kw)
     return text
+
+
+def dump_line(obj: object) -> bytes:
+    """`dump(obj)` plus a newline, as UTF-8 bytes: encoded once, for a binary stream."""
+    text = json.dumps(obj, ensure_ascii=False, default=str, separators=(",", ":"))
+    try:
+        return text.encode("utf-8") + b"\n"
+    except UnicodeEncodeError:
+        return (
+            json.dumps(obj, ensure_ascii=True, default=str, separators=(",", ":")).encode() + b"\n"
+        )

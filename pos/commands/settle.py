@@ -1,15 +1,19 @@
-"""`pos settle`: the headless face of the settlement engine (docs/SETTLEMENT.md)."""
+"""`pos settle`: the headless face of the settlement engine (docs/SETTLEMENT.md).
+
+It must start like a script, so nothing here imports pydantic, the models or the policy loader
+until a request needs them: a plainly well-formed request is read by engine.models_plain, its
+policy resolved by engine.policy_plain (from a file validated once before) and its result written
+by `Settlement.wire`. Anything in doubt takes the validating path (engine.models, engine.policy),
+which accepts and refuses exactly as before and names the field.
+"""
 
 from __future__ import annotations
 
 import sys
 from typing import IO
 
-from pydantic import ValidationError
-
-from engine.errors import describe
-from engine.models import SettleRequest
-from engine.settle import settle_request
+from engine.models_plain import read_request
+from engine.settle import settle
 from pos.commands import jsonlines
 
 
@@ -17,7 +21,8 @@ class BadRequest(ValueError):
     """A request that cannot be settled; the message names the field and the problem."""
 
 
-def parse_request(text: str | bytes) -> SettleRequest:
+def parse_request(text: str | bytes):
+    """The request (plain records or the validated model); BadRequest naming the field."""
     try:
         # Decimal, never float: a JSON number is read exactly as written.
         data = jsonlines.decode(text if isinstance(text, bytes) else _bytes(text))
@@ -25,6 +30,15 @@ def parse_request(text: str | bytes) -> SettleRequest:
         raise BadRequest(f"request: {exc}") from None
     if not isinstance(data, dict):
         raise BadRequest("request: must be a JSON object")
+    return read_request(data) or _validated(data)
+
+
+def _validated(data: dict):
+    from pydantic import ValidationError
+
+    from engine.errors import describe
+    from engine.models import SettleRequest
+
     try:
         return SettleRequest.model_validate(data)
     except ValidationError as exc:
@@ -35,14 +49,28 @@ def _bytes(text: str) -> bytes:
     return text.encode("utf-8", "surrogatepass")
 
 
+def _params(req):
+    if req.params is not None:
+        return req.params
+    if req.cross_region is None or req.cross_region.filing:
+        from engine.policy_plain import resolve
+
+        params = resolve(req.policy, req.insutype, req.psn_type, req.med_type, req.hosp_lv)
+        if params is not None:
+            return params
+    from engine.settle import resolve_params
+
+    return resolve_params(req)
+
+
 def settle_text(text: str | bytes, lang: str = "zh") -> dict:
     """Settle one JSON request; BadRequest for anything a person or script got wrong."""
     req = parse_request(text)
     try:
-        result = settle_request(req, lang)
+        params = _params(req)
     except ValueError as exc:  # an unknown policy id or a combination the policy does not cover
         raise BadRequest(f"policy: {exc}") from None
-    return result.to_wire()
+    return settle(req, params).wire(lang)
 
 
 def _answer(raw: bytes | jsonlines.LineError, lang: str) -> dict:
@@ -70,8 +98,16 @@ def run_one(stdin: IO, stdout: IO[str], stderr: IO[str], lang: str) -> int:
 def run_jsonl(stdin: IO, stdout: IO[str], lang: str) -> int:
     """One request per line in, one result per line out, in order; a bad line (blank, broken,
     too long, not UTF-8) answers {"error": ...} and costs nothing but its own answer."""
-    for raw in jsonlines.lines(stdin):
-        stdout.write(jsonlines.dump(_answer(raw, lang)) + "\n")
+    binary = getattr(stdout, "buffer", None)  # sys.stdout: write the bytes, encoded once
+    if binary is None:
+        for raw in jsonlines.lines(stdin):
+            stdout.write(jsonlines.dump(_answer(raw, lang)) + "\n")
+    else:
+        stdout.flush()
+        write = binary.write
+        for raw in jsonlines.lines(stdin):
+            write(jsonlines.dump_line(_answer(raw, lang)))
+        binary.flush()
     stdout.flush()
     return 0
 
