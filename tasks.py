@@ -54,7 +54,10 @@ def test(args: list[str]) -> None:
     _sh(BIN / "ruff", "check", ".")
     _sh(BIN / "ruff", "format", "--check", ".")
     _sh(BIN / "lint-imports")
-    _sh(BIN / "python", "-m", "pytest", "-n", "auto", *args)
+    # Two workers per core: the Pilot-driven tests spend most of their time waiting (Textual's
+    # idle waits, screen switches), about a third of a core each with one worker per core.
+    workers = str(2 * (os.cpu_count() or 1))
+    _sh(BIN / "python", "-m", "pytest", "-n", workers, *args)
 
 
 def main() -> None:
