@@ -77,16 +77,15 @@ class TrainingApp(PosApp):
                 await asyncio.sleep(self.pace)
 
     async def press_driven(self, key_name: str) -> None:
+        from screens.training_play import quiesce, send_keys
+
         self._driving = True
         try:
-            await self._press_keys([key_name])
+            await send_keys(self, [key_name])
+            # Handled while still driving: the key is the driver's, not a person's.
+            await quiesce(self)
         finally:
             self._driving = False
-        # Let the key's workers finish and any screen switch land (as Pilot tests do).
-        for _ in range(3):
-            await self.workers.wait_for_complete()
-            await asyncio.sleep(0.06)
-        await self.workers.wait_for_complete()
 
     async def _run_demo(self) -> None:
         from screens.training_play import Player
@@ -107,6 +106,14 @@ class TrainingApp(PosApp):
             await asyncio.sleep(max(2.0, self.pace * 4))
             if not self.player.stopped:
                 self.exit()
+
+    def _open_copay(self):
+        """The co-pay desk (F2 on the login screen) on this attempt's database and recording
+        center: its binding and 代缴 messages are graded and replayed like the window's."""
+        if self._copay is None:
+            code = self.attempt.scenario.station.rsplit("-", 1)[0]
+            self._copay = self.attempt.desk.copay_desk(code)
+        return self._copay
 
     def on_mount(self, event: events.Mount) -> None:
         event.prevent_default()  # PosApp.on_mount would push a second login screen

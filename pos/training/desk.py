@@ -4,8 +4,10 @@ the trainer's fault switches.
 `TrainingCenter` wraps the embedded center (a `CenterPort`): it records every message in and out
 (the attempt's platform messages: graded by the score card, replayed by `pos train --replay`) and
 fires the faults the scenario injects. `TrainingDesk` is a `CashierDesk` with `training=True`
-(receipts in their own PXMZ/PXHC series, marked 培训) plus what a trainee does off the cashier
-screen: 补打, the drawer count at 日结, the co-pay desk (bind, 代缴).
+(receipts in their own PXMZ/PXHC series, marked 培训) and the trainer's faults at the window. The
+back office (补打, 退费, 日结, 对账) is the real one on this desk; the co-pay desk (binding, 代缴)
+is the real `CopayDesk` over this attempt's recording center (`copay_desk`), so its J-messages
+are in the attempt's log like the window's.
 
 Faults (pos.training.scenarios.FAULTS):
     lose_2207_response    center.faults: the next 2207 commits and its answer is lost
@@ -20,7 +22,6 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import Any
 
 from pos.errors import PosError
@@ -117,20 +118,6 @@ class TrainingDesk(CashierDesk):
     def __init__(self, db, *, training_center: TrainingCenter, **kwargs) -> None:
         super().__init__(db, center=training_center, training=True, **kwargs)
         self.training_center = training_center
-        self.drawer_declared: Decimal | None = None  # the 长短款 the trainee declared at 日结
-        self.reprints: list[str] = []
-        self.closes: list = []  # DayCloseView of each 日结 in this attempt
-        self.reconciliations: list = []  # ReconcileView of each 对账
-
-    def day_close(self):
-        view = super().day_close()
-        self.closes.append(view)
-        return view
-
-    def reconcile(self, day=None):
-        view = super().reconcile(day)
-        self.reconciliations.append(view)
-        return view
 
     @property
     def seated(self) -> bool:
@@ -167,110 +154,15 @@ class TrainingDesk(CashierDesk):
             )
         return super().print_receipt(done, printer, True)
 
-    # ------------------------------------------------------------------ off the cashier screen
+    # ------------------------------------------------------------------ the co-pay desk
 
-    @guarded
-    def reprint(self, receipt_no: str | None = None) -> str:
-        """补打 a receipt of this window (default: the last one), counted and audited; its text."""
-        from pos.printing import build_documents
-        from pos.printing.books import reprint
-        from pos.printing.text import render_text
-
-        window = self.window
-        cashier = window.require_cashier()
-        if receipt_no is None:
-            rows = self.settlements(limit=1)
-            if not rows:
-                raise PosError("NO_RECEIPT", "没有可补打的票据", "No receipt to reprint")
-            receipt_no = rows[0].receipt_no
-        data = reprint(
-            self.db,
-            receipt_no,
-            institution=window.station.fixmedins_code,
-            actor=cashier.cashier_no,
-            at=self.clock(),
-            via="training",
-            station=window.station.station_id,
-            training=True,
-        )
-        self.reprints.append(receipt_no)
-        return render_text(build_documents(data, self.lang), 48)
-
-    def declare_short(self, short: object) -> Decimal:
-        """At 日结: the trainee declares the drawer's shortfall (短款; 0 when it balances)."""
-        from engine.money import to_decimal
-
-        try:
-            value = to_decimal(short, what="short")
-        except ValueError as exc:
-            raise PosError("BAD_AMOUNT", f"金额无效：{exc}", f"Bad amount: {exc}") from None
-        self.drawer_declared = value.quantize(Decimal("0.01"))
-        return self.drawer_declared
-
-    def copay_desk(self) -> CopayDesk:
-        """The co-pay desk (家庭共济 经办) on this attempt's center, recorded like the window."""
+    def copay_desk(self, fixmedins_code: str) -> CopayDesk:
+        """The co-pay desk (家庭共济 经办) on this attempt's center, recorded like the window;
+        its messages name the scenario's institution (the desk has no cashier window)."""
         counter = iter(range(1, 10_000))
         return CopayDesk(
-            _Stamped(self.training_center, self.station.fixmedins_code),
+            _Stamped(self.training_center, fixmedins_code),
             opter="DESK",
             clock=lambda: self.clock().replace(tzinfo=None),
             msgids=lambda now: f"DESK{now:%Y%m%d%H%M%S}{next(counter):04d}",
         )
-
-    # ------------------------------------------------------------------ back-office steps
-
-    @guarded
-    def backoffice(self, name: str, args: dict) -> object:
-        """A back-office step by name (a scenario's `desk = …` play step; the training screens'
-        tasks): refund, reprint, day_close, reconcile, reverse_lost, bind, premium."""
-        from pos.services.views import TenderInput
-
-        if name == "refund":
-            live = [
-                r for r in self.settlements(limit=50) if r.kind == "settle" and not r.refunded_by
-            ]
-            if not live:
-                raise PosError("NO_SETTLEMENT", "没有可退费的结算", "No settlement to refund")
-            keep = [int(n) for n in args.get("keep_lines", [])]
-            out = self.refund(live[0].setl_id, keep_line_nos=keep)
-            if keep:  # the kept lines are charged again: pre-settle and settle them
-                pre = self.presettle(acct_used=True)
-                due = pre.psn_cash_pay
-                self.settle([TenderInput("cash", due, due)] if due > 0 else [])
-                self.clear_patient()
-            return out
-        if name == "reprint":
-            return self.reprint(args.get("receipt_no"))  # type: ignore[arg-type]
-        if name == "day_close":
-            view = self.day_close()
-            if "short" in args:
-                self.declare_short(args["short"])
-            return view
-        if name == "declare_short":
-            return self.declare_short(args["short"])
-        if name == "reconcile":
-            return self.reconcile()
-        if name == "reverse_lost":
-            lost = self.pending_reversals()
-            for call in lost:
-                self.reverse_lost(call.msgid)
-            return lost
-        if name == "bind":
-            desk = self.copay_desk()
-            made = desk.bind(
-                giver_psn_no=str(args["giver"]),
-                beneficiary_psn_no=str(args["beneficiary"]),
-                relationship=str(args["relationship"]),
-                quota=Decimal(str(args["quota"])),
-                channel="counter",
-                proof_type=args.get("proof_type"),  # type: ignore[arg-type]
-                proof_no=args.get("proof_no"),  # type: ignore[arg-type]
-            )
-            return desk.approve(made.binding_id) if args.get("approve") else made
-        if name == "premium":
-            return self.copay_desk().pay_premium(
-                giver_psn_no=str(args["giver"]),
-                beneficiary_psn_no=str(args["beneficiary"]),
-                year=int(args["year"]),
-            )
-        raise PosError("TASK_UNKNOWN", f"未知的操作 {name}", f"Unknown task {name}")

@@ -322,7 +322,7 @@ def _setup_step(desk: TrainingDesk, step) -> None:
             desk.settle(tender)
         desk.clear_patient()
     elif step.do == "bind":
-        cd = desk.copay_desk()
+        cd = desk.copay_desk(desk.station.fixmedins_code)
         b = cd.bind(
             giver_psn_no=step.giver_psn_no,
             beneficiary_psn_no=step.beneficiary_psn_no,

@@ -140,7 +140,8 @@ class Hint(Strict):
 
 
 class PlayStep(Strict):
-    """One step of the model play. Exactly one of login, scan, keys, text, desk."""
+    """One step of the model play, as a person does it at the keyboard: exactly one of login,
+    scan, keys, text. The back office and the co-pay desk are reached and worked by keys too."""
 
     caption_zh: Text
     caption_en: Text
@@ -148,20 +149,15 @@ class PlayStep(Strict):
     scan: str | None = None
     keys: list[Annotated[str, Field(min_length=1, max_length=30)]] | None = None
     text: str | None = None
-    desk: (
-        Literal["refund", "reprint", "day_close", "reconcile", "reverse_lost", "bind", "premium"]
-        | None
-    ) = None
-    args: dict[str, str | int | bool | list[int]] = Field(default_factory=dict)
 
     @model_validator(mode="after")
     def _one(self) -> PlayStep:
-        given = [
-            name for name in ("scan", "keys", "text", "desk") if getattr(self, name) is not None
-        ] + (["login"] if self.login else [])
+        given = [name for name in ("scan", "keys", "text") if getattr(self, name) is not None] + (
+            ["login"] if self.login else []
+        )
         if len(given) != 1:
             raise ValueError(
-                f"a play step does exactly one of login, scan, keys, text, desk (got {given or 'none'})"
+                f"a play step does exactly one of login, scan, keys, text (got {given or 'none'})"
             )
         return self
 

@@ -66,13 +66,15 @@ async def test_not_reversing_a_lost_settlement_loses_outcome_and_reversal(room, 
     assert {"outcome", "reversal", "amounts"} <= lost(card)
 
 
-async def test_a_wrong_drawer_declaration_loses_the_drawer(room, tmp_path):
+async def test_a_wrong_drawer_count_loses_the_drawer(room, tmp_path):
+    """The blind count as if the drawer held the cash due (203.00): the close shows no shortfall."""
     sc = scenario("bt-day-close-short")
-    steps = [sc.play[0], step(desk="day_close", args={"short": "0.00"})]
+    steps = [*sc.play[:2], step(keys=["2", "enter", "enter", "enter", "enter", "enter", "3"]),
+             sc.play[-1]]  # fmt: skip
     _, card = await play(room, sc, tmp_path, steps)
     assert lost(card) == {"drawer"}
     item = next(i for i in card.items if i.key == "drawer")
-    assert "20.00" in item.zh and "0.00" in item.en
+    assert "20.00" in item.zh and "203.00" in item.en and "0.00" in item.en
 
 
 async def test_hints_cost_points(room, tmp_path):
