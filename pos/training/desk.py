@@ -11,8 +11,9 @@ are in the attempt's log like the window's.
 
 Faults (pos.training.scenarios.FAULTS):
     lose_2207_response    center.faults: the next 2207 commits and its answer is lost
-    balance_changes       after the next 2206, the patient's own account is spent at the pharmacy
-                          (a real settlement there), so 2207 differs and is reversed: pre-settle again
+    balance_changes       before the next 2207 an account is spent at the region's pharmacy (a real
+                          settlement there: the scenario's [spend], by default the patient's own),
+                          so 2207 no longer matches the 2206 it was built on: pre-settle again
     card_unreadable       a 社保卡 read (cert type 03) fails: CARD_UNREADABLE
     printer_out_of_paper  the next print fails: PRINTER_NO_PAPER (the receipt is kept: 补打 it)
 """
@@ -65,11 +66,15 @@ class TrainingCenter:
     center: Any
     faults: set[str] = field(default_factory=set)
     log: list[Exchange] = field(default_factory=list)
-    on_presettled: Callable[[], None] | None = None  # the balance_changes fault's action
+    before_settle: Callable[[], None] | None = None  # the balance_changes fault's action
     recording: bool = True
 
     def handle(self, message: dict) -> dict:
         infno = str(message.get("infno", ""))
+        if infno == "2207" and "balance_changes" in self.faults and self.before_settle is not None:
+            # Between the last 2206 and this 2207 the account is spent elsewhere.
+            self.faults.discard("balance_changes")
+            self.before_settle()
         if "lose_2207_response" in self.faults and infno == "2207":
             self.faults.discard("lose_2207_response")
             self.center.faults.lose_response_after_commit = {"2207"}
@@ -80,15 +85,6 @@ class TrainingCenter:
             self._record(infno, message, None)
             raise
         self._record(infno, message, response)
-        if (
-            infno == "2206"
-            and "balance_changes" in self.faults
-            and isinstance(response, dict)
-            and response.get("infcode") == 0
-            and self.on_presettled is not None
-        ):
-            self.faults.discard("balance_changes")
-            self.on_presettled()
         return response
 
     def _record(self, infno: str, request: dict, response: dict | None) -> None:

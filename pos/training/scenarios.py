@@ -88,6 +88,15 @@ class Drawer(Strict):
     short: Money = Decimal("0.00")  # the cash missing from the drawer (the trainee declares it)
 
 
+class Spend(Strict):
+    """balance_changes: who spends their own account at the region's pharmacy, and on what,
+    between the trainee's 2206 and 2207 (default: the patient, two boxes of HD00001)."""
+
+    scan: Annotated[str, Field(min_length=6, max_length=64)] | None = None  # default: credential
+    item: Annotated[str, Field(min_length=2, max_length=30)] = "HD00001"
+    cnt: Annotated[int, Field(ge=1, le=99)] = 2
+
+
 class SetupStep(Strict):
     """Work already done before the trainee sits down (played headless on the training desk)."""
 
@@ -178,6 +187,7 @@ class Scenario(Strict):
     rules: list[Text] = Field(default_factory=list)  # the co-pay rules it exercises
     faults: list[Fault] = Field(default_factory=list)
     drawer: Drawer | None = None
+    spend: Spend | None = None  # the balance_changes fault's purchase
     setup: list[SetupStep] = Field(default_factory=list)
     expect: Expect
     hints: list[Hint] = Field(min_length=1)
