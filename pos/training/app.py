@@ -52,7 +52,8 @@ class TrainingApp(PosApp):
         self.replay_keys = replay_keys
         self.demo = demo
         self.pace = pace
-        self._driving = False  # a key being sent by the replay or the demo, not a person
+        self._driven: set[events.Key] = set()  # key events sent by the replay or the demo
+        self.captions: list[str] = []  # the demo's captions, as shown
         self._driver_task: asyncio.Task | None = None
         self.player = None
         self._last_key: events.Key | None = None
@@ -61,7 +62,9 @@ class TrainingApp(PosApp):
         if isinstance(event, events.Key) and event is not self._last_key:
             # A key reaches the app from the driver, and again when it bubbles up: count it once.
             self._last_key = event
-            if self.player is not None and not self._driving and not self.player.stopped:
+            driven = event in self._driven
+            self._driven.discard(event)
+            if self.player is not None and not driven and not self.player.stopped:
                 # Any key a person presses hands control back (demo mode).
                 self.player.stopped = True
                 self.notify(i18n.t("train.demo_handback"))
@@ -77,15 +80,19 @@ class TrainingApp(PosApp):
                 await asyncio.sleep(self.pace)
 
     async def press_driven(self, key_name: str) -> None:
-        from screens.training_play import quiesce, send_keys
+        """One key from the replay or the demo (marked as theirs, not a person's), waited for."""
+        from screens.training_play import key_event, quiesce
 
-        self._driving = True
-        try:
-            await send_keys(self, [key_name])
-            # Handled while still driving: the key is the driver's, not a person's.
-            await quiesce(self)
-        finally:
-            self._driving = False
+        event = key_event(key_name)
+        event.set_sender(self)
+        self._driven.add(event)
+        assert self._driver is not None
+        self._driver.send_message(event)
+        await quiesce(self)
+
+    def caption(self, text: str) -> None:
+        self.captions.append(text)
+        self.notify(text, title=i18n.t("train.demo_caption"), timeout=max(3.0, self.pace * 3))
 
     async def _run_demo(self) -> None:
         from screens.training_play import Player
@@ -93,17 +100,15 @@ class TrainingApp(PosApp):
         self.player = Player(
             self,
             self.attempt.scenario,
-            on_caption=lambda text: self.notify(
-                text, title=i18n.t("train.demo_caption"), timeout=max(3.0, self.pace * 3)
-            ),
+            on_caption=self.caption,
             delay=self.pace,
             press=self.press_driven,
         )
         await self.player.press("enter")  # past the brief
         await self.player.play()
         if not self.player.stopped:
-            await self.player.press("ctrl+x")
-            await asyncio.sleep(max(2.0, self.pace * 4))
+            await self.player.press("ctrl+x")  # the score card, shown a while
+            await asyncio.sleep(self.pace * 4)
             if not self.player.stopped:
                 self.exit()
 
