@@ -3,10 +3,14 @@ person presses hands control back and the app stays theirs."""
 
 from __future__ import annotations
 
+import pytest
+
 from pos.commands.demo import demo_app
 from pos.training.scenarios import scenario
 from screens.cashier import CashierScreen
 from tests.training.conftest import settings
+
+pytestmark = pytest.mark.usefixtures("no_frames")
 
 SPEED = 10_000  # 0.12 ms a step: the same play, no human pace
 

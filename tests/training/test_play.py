@@ -11,6 +11,8 @@ import pytest
 from pos.training.scenarios import load_scenarios, scenario
 from tests.training.play import play, step
 
+pytestmark = pytest.mark.usefixtures("no_frames")
+
 SCENARIOS = load_scenarios()
 
 
@@ -100,18 +102,18 @@ async def test_hints_cost_points(room, tmp_path):
 async def test_a_replay_reproduces_the_attempt(room, tmp_path):
     from pos.training.app import TrainingApp
     from pos.training.replay import start_replay
+    from screens.training_play import quiesce
     from tests.training.conftest import settings
 
     sc = scenario("bt-lost-2207")
-    first, card = await play(room, sc, tmp_path)
+    first, card = await play(room, sc, tmp_path, screenshot=True)
     attempt, keys, record = start_replay(room, first.attempt.id)
     assert keys == first.attempt.keys
     app = TrainingApp(settings(tmp_path), room, attempt, record=False, replay_keys=keys)
     async with app.run_test(size=(120, 36)) as pilot:
         while not app._driver_task.done():
-            await pilot.pause(0.1)
-        await app.workers.wait_for_complete()
-        await pilot.pause(0.1)
+            await pilot.pause(0.05)
+        await quiesce(app)
         final = app.export_screenshot()
     assert attempt.messages == record["messages"]
     assert app.card.as_json() == card.as_json()
