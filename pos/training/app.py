@@ -5,8 +5,9 @@
 What changes from the live app (pos.app.PosApp): `training` is forced on (the tinted theme, the
 培训 marks, receipts marked 培训 in their own PX series, no drawer kick) and cannot be turned
 off — the desk is the attempt's `TrainingDesk`, whose database is the attempt's own file, and
-nothing in this app can open another; every key is recorded for the replay; Ctrl+Y gives a hint
-(it costs points) and Ctrl+E ends the attempt with its score card.
+nothing in this app can open another (the co-pay desk, F2 on the login screen, is the attempt's
+own over its recording center); every key is recorded for the replay; Ctrl+T gives a hint (it
+costs points) and Ctrl+X ends the attempt with its score card.
 """
 
 from __future__ import annotations
