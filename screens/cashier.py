@@ -255,6 +255,8 @@ class CashierScreen(TranslatedBindings, Screen[None]):
                 yield SplitPanel(id="split")
                 yield WhyPanel(id="why")
         yield MessageLog(id="msglog", wrap=True, markup=False, max_lines=400)
+        # The 培训 mark at the bottom too (shown only in training, app.tcss).
+        yield Static(t("app.training_mark"), id="watermark-bottom")
         yield StatusLine(t("status.scan_ready"), id="status")
         yield Footer(compact=True)
 

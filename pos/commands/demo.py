@@ -21,9 +21,19 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=run)
 
 
+PACE = 1.2  # seconds per step at --speed 1
+
+
+def demo_app(settings, room, sc, speed: float = 1.0):
+    """One scenario's demo: a fresh attempt of the trainee "demo", driven by its model play."""
+    from pos.training.app import TrainingApp
+
+    attempt = room.start("demo", sc)
+    return TrainingApp(settings, room, attempt, demo=True, pace=PACE / speed)
+
+
 def run(args: argparse.Namespace) -> int:
     from pos.config import load_settings
-    from pos.training.app import TrainingApp
     from pos.training.room import TrainingRoom
     from pos.training.scenarios import ScenarioError, load_scenarios
 
@@ -44,8 +54,7 @@ def run(args: argparse.Namespace) -> int:
     room = TrainingRoom(args.dir, lang=settings.lang)
     while True:
         for sc in scenarios:
-            attempt = room.start("demo", sc)
-            app = TrainingApp(settings, room, attempt, demo=True, pace=1.2 / args.speed)
+            app = demo_app(settings, room, sc, args.speed)
             app.run()
             if app.player is not None and app.player.stopped:
                 return 0  # a person took over and then quit

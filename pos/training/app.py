@@ -5,8 +5,9 @@
 What changes from the live app (pos.app.PosApp): `training` is forced on (the tinted theme, the
 培训 marks, receipts marked 培训 in their own PX series, no drawer kick) and cannot be turned
 off — the desk is the attempt's `TrainingDesk`, whose database is the attempt's own file, and
-nothing in this app can open another; every key is recorded for the replay; Ctrl+Y gives a hint
-(it costs points) and Ctrl+E ends the attempt with its score card.
+nothing in this app can open another (the co-pay desk, F2 on the login screen, is the attempt's
+own over its recording center); every key is recorded for the replay; Ctrl+T gives a hint (it
+costs points) and Ctrl+X ends the attempt with its score card.
 """
 
 from __future__ import annotations
@@ -52,7 +53,8 @@ class TrainingApp(PosApp):
         self.replay_keys = replay_keys
         self.demo = demo
         self.pace = pace
-        self._driving = False  # a key being sent by the replay or the demo, not a person
+        self._driven: set[events.Key] = set()  # key events sent by the replay or the demo
+        self.captions: list[str] = []  # the demo's captions, as shown
         self._driver_task: asyncio.Task | None = None
         self.player = None
         self._last_key: events.Key | None = None
@@ -61,7 +63,9 @@ class TrainingApp(PosApp):
         if isinstance(event, events.Key) and event is not self._last_key:
             # A key reaches the app from the driver, and again when it bubbles up: count it once.
             self._last_key = event
-            if self.player is not None and not self._driving and not self.player.stopped:
+            driven = event in self._driven
+            self._driven.discard(event)
+            if self.player is not None and not driven and not self.player.stopped:
                 # Any key a person presses hands control back (demo mode).
                 self.player.stopped = True
                 self.notify(i18n.t("train.demo_handback"))
@@ -77,16 +81,19 @@ class TrainingApp(PosApp):
                 await asyncio.sleep(self.pace)
 
     async def press_driven(self, key_name: str) -> None:
-        self._driving = True
-        try:
-            await self._press_keys([key_name])
-        finally:
-            self._driving = False
-        # Let the key's workers finish and any screen switch land (as Pilot tests do).
-        for _ in range(3):
-            await self.workers.wait_for_complete()
-            await asyncio.sleep(0.06)
-        await self.workers.wait_for_complete()
+        """One key from the replay or the demo (marked as theirs, not a person's), waited for."""
+        from screens.training_play import key_event, quiesce
+
+        event = key_event(key_name)
+        event.set_sender(self)
+        self._driven.add(event)
+        assert self._driver is not None
+        self._driver.send_message(event)
+        await quiesce(self)
+
+    def caption(self, text: str) -> None:
+        self.captions.append(text)
+        self.notify(text, title=i18n.t("train.demo_caption"), timeout=max(3.0, self.pace * 3))
 
     async def _run_demo(self) -> None:
         from screens.training_play import Player
@@ -94,19 +101,25 @@ class TrainingApp(PosApp):
         self.player = Player(
             self,
             self.attempt.scenario,
-            on_caption=lambda text: self.notify(
-                text, title=i18n.t("train.demo_caption"), timeout=max(3.0, self.pace * 3)
-            ),
+            on_caption=self.caption,
             delay=self.pace,
             press=self.press_driven,
         )
         await self.player.press("enter")  # past the brief
         await self.player.play()
         if not self.player.stopped:
-            await self.player.press("ctrl+x")
-            await asyncio.sleep(max(2.0, self.pace * 4))
+            await self.player.press("ctrl+x")  # the score card, shown a while
+            await asyncio.sleep(self.pace * 4)
             if not self.player.stopped:
                 self.exit()
+
+    def _open_copay(self):
+        """The co-pay desk (F2 on the login screen) on this attempt's database and recording
+        center: its binding and 代缴 messages are graded and replayed like the window's."""
+        if self._copay is None:
+            code = self.attempt.scenario.station.rsplit("-", 1)[0]
+            self._copay = self.attempt.desk.copay_desk(code)
+        return self._copay
 
     def on_mount(self, event: events.Mount) -> None:
         event.prevent_default()  # PosApp.on_mount would push a second login screen

@@ -4,13 +4,16 @@ the trainer's fault switches.
 `TrainingCenter` wraps the embedded center (a `CenterPort`): it records every message in and out
 (the attempt's platform messages: graded by the score card, replayed by `pos train --replay`) and
 fires the faults the scenario injects. `TrainingDesk` is a `CashierDesk` with `training=True`
-(receipts in their own PXMZ/PXHC series, marked 培训) plus what a trainee does off the cashier
-screen: 补打, the drawer count at 日结, the co-pay desk (bind, 代缴).
+(receipts in their own PXMZ/PXHC series, marked 培训) and the trainer's faults at the window. The
+back office (补打, 退费, 日结, 对账) is the real one on this desk; the co-pay desk (binding, 代缴)
+is the real `CopayDesk` over this attempt's recording center (`copay_desk`), so its J-messages
+are in the attempt's log like the window's.
 
 Faults (pos.training.scenarios.FAULTS):
     lose_2207_response    center.faults: the next 2207 commits and its answer is lost
-    balance_changes       after the next 2206, the patient's own account is spent at the pharmacy
-                          (a real settlement there), so 2207 differs and is reversed: pre-settle again
+    balance_changes       before the next 2207 an account is spent at the region's pharmacy (a real
+                          settlement there: the scenario's [spend], by default the patient's own),
+                          so 2207 no longer matches the 2206 it was built on: pre-settle again
     card_unreadable       a 社保卡 read (cert type 03) fails: CARD_UNREADABLE
     printer_out_of_paper  the next print fails: PRINTER_NO_PAPER (the receipt is kept: 补打 it)
 """
@@ -20,7 +23,6 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import Any
 
 from pos.errors import PosError
@@ -64,11 +66,15 @@ class TrainingCenter:
     center: Any
     faults: set[str] = field(default_factory=set)
     log: list[Exchange] = field(default_factory=list)
-    on_presettled: Callable[[], None] | None = None  # the balance_changes fault's action
+    before_settle: Callable[[], None] | None = None  # the balance_changes fault's action
     recording: bool = True
 
     def handle(self, message: dict) -> dict:
         infno = str(message.get("infno", ""))
+        if infno == "2207" and "balance_changes" in self.faults and self.before_settle is not None:
+            # Between the last 2206 and this 2207 the account is spent elsewhere.
+            self.faults.discard("balance_changes")
+            self.before_settle()
         if "lose_2207_response" in self.faults and infno == "2207":
             self.faults.discard("lose_2207_response")
             self.center.faults.lose_response_after_commit = {"2207"}
@@ -79,15 +85,6 @@ class TrainingCenter:
             self._record(infno, message, None)
             raise
         self._record(infno, message, response)
-        if (
-            infno == "2206"
-            and "balance_changes" in self.faults
-            and isinstance(response, dict)
-            and response.get("infcode") == 0
-            and self.on_presettled is not None
-        ):
-            self.faults.discard("balance_changes")
-            self.on_presettled()
         return response
 
     def _record(self, infno: str, request: dict, response: dict | None) -> None:
@@ -117,20 +114,6 @@ class TrainingDesk(CashierDesk):
     def __init__(self, db, *, training_center: TrainingCenter, **kwargs) -> None:
         super().__init__(db, center=training_center, training=True, **kwargs)
         self.training_center = training_center
-        self.drawer_declared: Decimal | None = None  # the 长短款 the trainee declared at 日结
-        self.reprints: list[str] = []
-        self.closes: list = []  # DayCloseView of each 日结 in this attempt
-        self.reconciliations: list = []  # ReconcileView of each 对账
-
-    def day_close(self):
-        view = super().day_close()
-        self.closes.append(view)
-        return view
-
-    def reconcile(self, day=None):
-        view = super().reconcile(day)
-        self.reconciliations.append(view)
-        return view
 
     @property
     def seated(self) -> bool:
@@ -167,110 +150,15 @@ class TrainingDesk(CashierDesk):
             )
         return super().print_receipt(done, printer, True)
 
-    # ------------------------------------------------------------------ off the cashier screen
+    # ------------------------------------------------------------------ the co-pay desk
 
-    @guarded
-    def reprint(self, receipt_no: str | None = None) -> str:
-        """补打 a receipt of this window (default: the last one), counted and audited; its text."""
-        from pos.printing import build_documents
-        from pos.printing.books import reprint
-        from pos.printing.text import render_text
-
-        window = self.window
-        cashier = window.require_cashier()
-        if receipt_no is None:
-            rows = self.settlements(limit=1)
-            if not rows:
-                raise PosError("NO_RECEIPT", "没有可补打的票据", "No receipt to reprint")
-            receipt_no = rows[0].receipt_no
-        data = reprint(
-            self.db,
-            receipt_no,
-            institution=window.station.fixmedins_code,
-            actor=cashier.cashier_no,
-            at=self.clock(),
-            via="training",
-            station=window.station.station_id,
-            training=True,
-        )
-        self.reprints.append(receipt_no)
-        return render_text(build_documents(data, self.lang), 48)
-
-    def declare_short(self, short: object) -> Decimal:
-        """At 日结: the trainee declares the drawer's shortfall (短款; 0 when it balances)."""
-        from engine.money import to_decimal
-
-        try:
-            value = to_decimal(short, what="short")
-        except ValueError as exc:
-            raise PosError("BAD_AMOUNT", f"金额无效：{exc}", f"Bad amount: {exc}") from None
-        self.drawer_declared = value.quantize(Decimal("0.01"))
-        return self.drawer_declared
-
-    def copay_desk(self) -> CopayDesk:
-        """The co-pay desk (家庭共济 经办) on this attempt's center, recorded like the window."""
+    def copay_desk(self, fixmedins_code: str) -> CopayDesk:
+        """The co-pay desk (家庭共济 经办) on this attempt's center, recorded like the window;
+        its messages name the scenario's institution (the desk has no cashier window)."""
         counter = iter(range(1, 10_000))
         return CopayDesk(
-            _Stamped(self.training_center, self.station.fixmedins_code),
+            _Stamped(self.training_center, fixmedins_code),
             opter="DESK",
             clock=lambda: self.clock().replace(tzinfo=None),
             msgids=lambda now: f"DESK{now:%Y%m%d%H%M%S}{next(counter):04d}",
         )
-
-    # ------------------------------------------------------------------ back-office steps
-
-    @guarded
-    def backoffice(self, name: str, args: dict) -> object:
-        """A back-office step by name (a scenario's `desk = …` play step; the training screens'
-        tasks): refund, reprint, day_close, reconcile, reverse_lost, bind, premium."""
-        from pos.services.views import TenderInput
-
-        if name == "refund":
-            live = [
-                r for r in self.settlements(limit=50) if r.kind == "settle" and not r.refunded_by
-            ]
-            if not live:
-                raise PosError("NO_SETTLEMENT", "没有可退费的结算", "No settlement to refund")
-            keep = [int(n) for n in args.get("keep_lines", [])]
-            out = self.refund(live[0].setl_id, keep_line_nos=keep)
-            if keep:  # the kept lines are charged again: pre-settle and settle them
-                pre = self.presettle(acct_used=True)
-                due = pre.psn_cash_pay
-                self.settle([TenderInput("cash", due, due)] if due > 0 else [])
-                self.clear_patient()
-            return out
-        if name == "reprint":
-            return self.reprint(args.get("receipt_no"))  # type: ignore[arg-type]
-        if name == "day_close":
-            view = self.day_close()
-            if "short" in args:
-                self.declare_short(args["short"])
-            return view
-        if name == "declare_short":
-            return self.declare_short(args["short"])
-        if name == "reconcile":
-            return self.reconcile()
-        if name == "reverse_lost":
-            lost = self.pending_reversals()
-            for call in lost:
-                self.reverse_lost(call.msgid)
-            return lost
-        if name == "bind":
-            desk = self.copay_desk()
-            made = desk.bind(
-                giver_psn_no=str(args["giver"]),
-                beneficiary_psn_no=str(args["beneficiary"]),
-                relationship=str(args["relationship"]),
-                quota=Decimal(str(args["quota"])),
-                channel="counter",
-                proof_type=args.get("proof_type"),  # type: ignore[arg-type]
-                proof_no=args.get("proof_no"),  # type: ignore[arg-type]
-            )
-            return desk.approve(made.binding_id) if args.get("approve") else made
-        if name == "premium":
-            return self.copay_desk().pay_premium(
-                giver_psn_no=str(args["giver"]),
-                beneficiary_psn_no=str(args["beneficiary"]),
-                year=int(args["year"]),
-            )
-        raise PosError("TASK_UNKNOWN", f"未知的操作 {name}", f"Unknown task {name}")

@@ -202,8 +202,8 @@ class TrainingRoom:
             center.recording = True
         center.log.clear()
         center.faults.update(sc.faults)
-        if "balance_changes" in sc.faults and sc.credential is not None:
-            center.on_presettled = _spend_elsewhere(attempt)
+        if "balance_changes" in sc.faults:
+            center.before_settle = _spend_elsewhere(attempt)
 
     def save(self, attempt: Attempt, card: dict | None = None) -> Path:
         record = {
@@ -322,7 +322,7 @@ def _setup_step(desk: TrainingDesk, step) -> None:
             desk.settle(tender)
         desk.clear_patient()
     elif step.do == "bind":
-        cd = desk.copay_desk()
+        cd = desk.copay_desk(desk.station.fixmedins_code)
         b = cd.bind(
             giver_psn_no=step.giver_psn_no,
             beneficiary_psn_no=step.beneficiary_psn_no,
@@ -336,13 +336,22 @@ def _setup_step(desk: TrainingDesk, step) -> None:
 
 
 def _spend_elsewhere(attempt: Attempt) -> Callable[[], None]:
-    """balance_changes: the patient buys medicine at the region's pharmacy with their own account,
-    through a second desk on the same center (not in the trainee's log), right after 2206."""
+    """balance_changes: someone (the scenario's [spend], by default the patient) buys medicine at
+    the region's pharmacy with their account and their family co-pay, through a second desk on
+    the same center (not in the trainee's log), between the trainee's 2206 and 2207."""
+    from pos.training.scenarios import Spend
+
     sc = attempt.scenario
+    spend = sc.spend or Spend()
+    scan = spend.scan or (sc.credential.text if sc.credential is not None else None)
+    if scan is None:
+        raise PosError(
+            "SCENARIO_SPEND", "情景缺少 [spend] 的凭证", "The scenario's [spend] names no one"
+        )
     region = sc.station[1:5]
     pharmacy = {"6527": ("P65270100001-01", "1201"), "5306": ("P53060200001-01", "2201")}[region]
 
-    def spend() -> None:
+    def spend_now() -> None:
         from pos.services.desk import CashierDesk
         from pos.services.link import MsgIds
         from pos.services.views import TenderInput
@@ -351,15 +360,18 @@ def _spend_elsewhere(attempt: Attempt) -> Callable[[], None]:
         inner = desk.training_center.center
         other = CashierDesk(desk.db, clock=desk.clock, msgids=MsgIds(9), center=inner)
         other.login(pharmacy[1], "111111", pharmacy[0])
-        other.identify(sc.credential.text)
+        other.identify(scan)
         other.open_visit("41")
-        other.add_line("HD00001", "2")
+        other.add_line(spend.item, str(spend.cnt))
         pre = other.presettle()
+        givers = [o.giver_psn_no for o in pre.copay_options if o.usable]
+        if givers:  # the family's co-pay too, its proof seen at that counter
+            pre = other.presettle(copay_givers=givers, copay_proof_checked=True)
         due = pre.psn_cash_pay
         other.settle([TenderInput("cash", due, due)] if due > 0 else [])
         other.logout()
 
-    return spend
+    return spend_now
 
 
 def money(value: object) -> Decimal:

@@ -88,6 +88,15 @@ class Drawer(Strict):
     short: Money = Decimal("0.00")  # the cash missing from the drawer (the trainee declares it)
 
 
+class Spend(Strict):
+    """balance_changes: who spends their own account at the region's pharmacy, and on what,
+    between the trainee's 2206 and 2207 (default: the patient, two boxes of HD00001)."""
+
+    scan: Annotated[str, Field(min_length=6, max_length=64)] | None = None  # default: credential
+    item: Annotated[str, Field(min_length=2, max_length=30)] = "HD00001"
+    cnt: Annotated[int, Field(ge=1, le=99)] = 2
+
+
 class SetupStep(Strict):
     """Work already done before the trainee sits down (played headless on the training desk)."""
 
@@ -140,7 +149,8 @@ class Hint(Strict):
 
 
 class PlayStep(Strict):
-    """One step of the model play. Exactly one of login, scan, keys, text, desk."""
+    """One step of the model play, as a person does it at the keyboard: exactly one of login,
+    scan, keys, text. The back office and the co-pay desk are reached and worked by keys too."""
 
     caption_zh: Text
     caption_en: Text
@@ -148,20 +158,15 @@ class PlayStep(Strict):
     scan: str | None = None
     keys: list[Annotated[str, Field(min_length=1, max_length=30)]] | None = None
     text: str | None = None
-    desk: (
-        Literal["refund", "reprint", "day_close", "reconcile", "reverse_lost", "bind", "premium"]
-        | None
-    ) = None
-    args: dict[str, str | int | bool | list[int]] = Field(default_factory=dict)
 
     @model_validator(mode="after")
     def _one(self) -> PlayStep:
-        given = [
-            name for name in ("scan", "keys", "text", "desk") if getattr(self, name) is not None
-        ] + (["login"] if self.login else [])
+        given = [name for name in ("scan", "keys", "text") if getattr(self, name) is not None] + (
+            ["login"] if self.login else []
+        )
         if len(given) != 1:
             raise ValueError(
-                f"a play step does exactly one of login, scan, keys, text, desk (got {given or 'none'})"
+                f"a play step does exactly one of login, scan, keys, text (got {given or 'none'})"
             )
         return self
 
@@ -182,6 +187,7 @@ class Scenario(Strict):
     rules: list[Text] = Field(default_factory=list)  # the co-pay rules it exercises
     faults: list[Fault] = Field(default_factory=list)
     drawer: Drawer | None = None
+    spend: Spend | None = None  # the balance_changes fault's purchase
     setup: list[SetupStep] = Field(default_factory=list)
     expect: Expect
     hints: list[Hint] = Field(min_length=1)

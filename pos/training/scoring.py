@@ -42,6 +42,36 @@ def _refusal_codes(log: list[Exchange]) -> set[str]:
     return codes
 
 
+def _reconciliations(log: list[Exchange]) -> list[list[Exchange]]:
+    """Each 对账 in the log: a run of 3201 (and its 3202) answers; only the 3201s are kept."""
+    runs: list[list[Exchange]] = []
+    inside = False
+    for e in log:
+        if e.infno in ("3201", "3202"):
+            if not inside:
+                runs.append([])
+                inside = True
+            if e.infno == "3201" and e.ok:
+                runs[-1].append(e)
+        else:
+            inside = False
+    return [run for run in runs if run]
+
+
+def _balanced(e: Exchange) -> bool:
+    return str((e.output.get("stmtinfo") or {}).get("stmt_rslt")) == "0"
+
+
+def _last_close(desk: TrainingDesk):
+    """The last 日结's Z report (its blind count and expected cash), or None."""
+    if not desk.seated:
+        return None
+    try:
+        return desk.z_report()
+    except PosError:  # no close yet (or nobody signed in)
+        return None
+
+
 def _quietly(fn) -> list:
     """A desk read; nothing when the trainee never sat down at the window."""
     try:
@@ -57,6 +87,10 @@ def grade(scenario: Scenario, desk: TrainingDesk, *, hints: int = 0, seconds: in
     settles = [r for r in rows if r.kind == "settle"]
     live = [r for r in settles if r.refunded_by is None]
     refunds = [r for r in rows if r.kind == "refund"]
+    # 补打 as the books count them (receipt.reprint audit entries), newest first in the list.
+    records = _quietly(lambda: desk.find_settlements("")) if desk.seated else []
+    reprinted = [r.receipt_no for r in records if r.reprints][::-1]
+    close = _last_close(desk)
     items: list[ScoreItem] = []
 
     # -------------------------------------------------------------- the outcome
@@ -132,19 +166,19 @@ def grade(scenario: Scenario, desk: TrainingDesk, *, hints: int = 0, seconds: in
             )
             target = kept[0] if kept else None
     elif ex.outcome == "reprinted":
-        ok = bool(desk.reprints)
+        ok = bool(reprinted)
         items.append(
             _item(
                 "reprint",
                 ok,
-                f"已补打 {desk.reprints[-1]}（同号、标补打）" if ok else "没有补打票据",
-                f"Reprinted {desk.reprints[-1]} (same number, marked 补打)"
+                f"已补打 {reprinted[-1]}（同号、标补打）" if ok else "没有补打票据",
+                f"Reprinted {reprinted[-1]} (same number, marked 补打)"
                 if ok
                 else "No receipt was reprinted",
             )
         )
     elif ex.outcome == "day_closed":
-        ok = bool(desk.closes)
+        ok = close is not None
         items.append(
             _item(
                 "day_close",
@@ -154,8 +188,8 @@ def grade(scenario: Scenario, desk: TrainingDesk, *, hints: int = 0, seconds: in
             )
         )
     elif ex.outcome == "reconciled":
-        recs = desk.reconciliations
-        ok = bool(recs) and all(line.stmt_rslt == "0" for line in recs[-1].lines)
+        runs = _reconciliations(log)
+        ok = bool(runs) and all(_balanced(e) for e in runs[-1])
         items.append(
             _item(
                 "reconciled",
@@ -164,7 +198,7 @@ def grade(scenario: Scenario, desk: TrainingDesk, *, hints: int = 0, seconds: in
                 "Reconciliation balanced" if ok else "Reconciliation not balanced (or not done)",
             )
         )
-        saw = any(line.stmt_rslt != "0" for r in recs for line in r.lines)
+        saw = any(not _balanced(e) for run in runs for e in run)
         items.append(
             _item(
                 "found",
@@ -294,7 +328,7 @@ def grade(scenario: Scenario, desk: TrainingDesk, *, hints: int = 0, seconds: in
             )
         )
     if ex.reprinted and ex.outcome != "reprinted":
-        ok = bool(desk.reprints)
+        ok = bool(reprinted)
         items.append(
             _item(
                 "reprint",
@@ -306,18 +340,25 @@ def grade(scenario: Scenario, desk: TrainingDesk, *, hints: int = 0, seconds: in
             )
         )
     if ex.drawer_short is not None:
-        declared = desk.drawer_declared
+        # What the blind count made of the drawer: expected cash minus the cash counted.
+        counted = close.drawer.total if close is not None and close.drawer else None
+        declared = (
+            close.drawer_expected - counted
+            if counted is not None and close.drawer_expected is not None
+            else None
+        )
         ok = declared == ex.drawer_short
         items.append(
             _item(
                 "drawer",
                 ok,
-                f"短款 {declared} 元：正确"
+                f"实点 {counted} 元，短款 {declared} 元：正确"
                 if ok
-                else f"短款应为 {ex.drawer_short} 元，申报 {declared}",
-                f"Drawer short {declared}: right"
+                else f"短款应为 {ex.drawer_short} 元，日结实点 {counted} 元得出 {declared}",
+                f"Counted {counted}, short {declared}: right"
                 if ok
-                else f"The drawer is short {ex.drawer_short}; declared {declared}",
+                else f"The drawer is short {ex.drawer_short}; the close counted {counted}, "
+                f"which makes {declared}",
             )
         )
     return ScoreCard(

@@ -54,9 +54,10 @@ def run_training(
     attempt = room.start(chosen[0], scenario(chosen[1]))
     app = TrainingApp(settings, room, attempt)
     app.run()
-    if app.card is None:  # quit before Ctrl+E: still graded, so the history is complete
-        room.finish(attempt)
+    if app.card is None:  # quit before Ctrl+X: still graded (once), so the history is complete
+        card = room.finish(attempt)
     else:
-        room.save(attempt, app.card.as_json())
-    print(f"{attempt.id}: {(app.card or room.finish(attempt)).points} points")
+        card = app.card
+        room.save(attempt, card.as_json())
+    print(f"{attempt.id}: {card.points} points")
     return 0

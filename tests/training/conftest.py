@@ -21,6 +21,27 @@ def _no_blink(monkeypatch):
     monkeypatch.setattr(Input, "_toggle_cursor", lambda self: None)
 
 
+@pytest.fixture
+def no_frames(monkeypatch):
+    """Headless, a frame is composed only to be thrown away (App._display ignores it when
+    headless): the play tests skip composing them. Layout, focus, messages and workers run as
+    ever, and export_screenshot still composes the whole screen when a test looks at it."""
+    from textual.screen import Screen
+
+    frame = Screen._compositor_refresh
+
+    def refresh(self) -> None:
+        app = self.app
+        if app.is_headless and not app.is_inline and self is app.screen:
+            self._dirty_widgets.clear()
+            self._compositor._dirty_regions.clear()
+            app._update_mouse_over(self)
+            return
+        frame(self)
+
+    monkeypatch.setattr(Screen, "_compositor_refresh", refresh)
+
+
 @pytest.fixture(scope="session")
 def room_template(tmp_path_factory) -> Path:
     from pos.training.room import TrainingRoom

@@ -1,4 +1,5 @@
-"""Play a scenario through the real screens (Pilot) in a TrainingApp; return the app and card."""
+"""Play a scenario through the real screens (Pilot) in a TrainingApp; return the app and card.
+The final screen is composed only when asked (`screenshot`)."""
 
 from __future__ import annotations
 
@@ -13,11 +14,17 @@ def step(**kw) -> PlayStep:
 
 
 async def play(
-    room, scenario: Scenario, tmp_path, steps: list[PlayStep] | None = None, *, hints: int = 0
+    room,
+    scenario: Scenario,
+    tmp_path,
+    steps: list[PlayStep] | None = None,
+    *,
+    hints: int = 0,
+    screenshot: bool = False,
 ):
     attempt = room.start("学员甲", scenario, clock_start=START)
     app = TrainingApp(settings(tmp_path), room, attempt)
-    async with app.run_test(size=(120, 36)) as pilot:
+    async with app.run_test(size=(120, 36)):
         player = Player(app, scenario)
         await player.settle()
         await player.press("enter")  # past the brief
@@ -25,7 +32,6 @@ async def play(
         for _ in range(hints):
             await player.press("ctrl+t")
         await player.press("ctrl+x")
-        await player.settle()
-        await pilot.pause()
-        app.final_screen = app.export_screenshot()
+        if screenshot:  # composed only when a test compares it
+            app.final_screen = app.export_screenshot()
     return app, app.card

@@ -11,6 +11,8 @@ import pytest
 from pos.training.scenarios import load_scenarios, scenario
 from tests.training.play import play, step
 
+pytestmark = pytest.mark.usefixtures("no_frames")
+
 SCENARIOS = load_scenarios()
 
 
@@ -66,13 +68,27 @@ async def test_not_reversing_a_lost_settlement_loses_outcome_and_reversal(room, 
     assert {"outcome", "reversal", "amounts"} <= lost(card)
 
 
-async def test_a_wrong_drawer_declaration_loses_the_drawer(room, tmp_path):
+async def test_a_wrong_drawer_count_loses_the_drawer(room, tmp_path):
+    """The blind count as if the drawer held the cash due (203.00): the close shows no shortfall."""
     sc = scenario("bt-day-close-short")
-    steps = [sc.play[0], step(desk="day_close", args={"short": "0.00"})]
+    steps = [*sc.play[:2], step(keys=["2", "enter", "enter", "enter", "enter", "enter", "3"]),
+             sc.play[-1]]  # fmt: skip
     _, card = await play(room, sc, tmp_path, steps)
     assert lost(card) == {"drawer"}
     item = next(i for i in card.items if i.key == "drawer")
-    assert "20.00" in item.zh and "0.00" in item.en
+    assert "20.00" in item.zh and "203.00" in item.en and "0.00" in item.en
+
+
+async def test_forcing_the_old_split_after_the_balance_changed_settles_nothing(room, tmp_path):
+    """balance_changes: settling again on the old pre-settlement is refused again; the points for
+    the outcome, the amounts and the givers are lost."""
+    sc = scenario("zt-balance-changes")
+    steps = [*sc.play[:4], step(keys=["f8", "f8"])]
+    app, card = await play(room, sc, tmp_path, steps)
+    assert lost(card) == {"outcome", "amounts", "givers"}
+    refused = [e for e in app.attempt.desk.training_center.log if e.infno == "2207"]
+    assert len(refused) == 2 and not any(e.ok for e in refused)
+    assert "共济额度已用完" in str(refused[-1].response)
 
 
 async def test_hints_cost_points(room, tmp_path):
@@ -86,18 +102,18 @@ async def test_hints_cost_points(room, tmp_path):
 async def test_a_replay_reproduces_the_attempt(room, tmp_path):
     from pos.training.app import TrainingApp
     from pos.training.replay import start_replay
+    from screens.training_play import quiesce
     from tests.training.conftest import settings
 
     sc = scenario("bt-lost-2207")
-    first, card = await play(room, sc, tmp_path)
+    first, card = await play(room, sc, tmp_path, screenshot=True)
     attempt, keys, record = start_replay(room, first.attempt.id)
     assert keys == first.attempt.keys
     app = TrainingApp(settings(tmp_path), room, attempt, record=False, replay_keys=keys)
     async with app.run_test(size=(120, 36)) as pilot:
         while not app._driver_task.done():
-            await pilot.pause(0.1)
-        await app.workers.wait_for_complete()
-        await pilot.pause(0.1)
+            await pilot.pause(0.05)
+        await quiesce(app)
         final = app.export_screenshot()
     assert attempt.messages == record["messages"]
     assert app.card.as_json() == card.as_json()
