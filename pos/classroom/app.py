@@ -14,18 +14,11 @@ from collections.abc import Callable
 
 from textual import events
 
-from pos.app import PosApp
 from pos.config import Settings
 from pos.errors import PosError
 from pos.training.app import TrainingApp
 from pos.training.room import Attempt, TrainingRoom
 from pos.training.scenarios import Scenario
-
-
-def _no_attempt_yet():
-    raise PosError(
-        "TRAINEE_REQUIRED", "请先选择学员和场景", "Choose a trainee and a scenario first"
-    )
 
 
 class ClassroomApp(TrainingApp):
@@ -37,24 +30,10 @@ class ClassroomApp(TrainingApp):
         *,
         on_screen: Callable[[str, str | None, Attempt | None], None] | None = None,
     ) -> None:
-        settings = settings.model_copy(update={"training": True, "show_clock": False})
-        # TrainingApp.__init__ needs an attempt; the desk here is opened by the picker's choice.
-        PosApp.__init__(self, settings, _no_attempt_yet)
-        self.room = room
+        # The picker's keys are not the attempt's: a replay starts at the brief.
+        super().__init__(settings, room, None, record=False)
         self.scenarios = scenarios
         self.on_screen = on_screen
-        self.attempt: Attempt | None = None  # type: ignore[assignment]
-        self.record = (
-            False  # the picker's keys are not the attempt's (a replay starts at the brief)
-        )
-        self.card = None
-        self.replay_keys = None
-        self.demo = False
-        self.pace = 0.0
-        self._driving = False
-        self._driver_task = None
-        self.player = None
-        self._last_key = None
         self._server_pid = os.getppid()
 
     def on_mount(self, event: events.Mount) -> None:
@@ -105,10 +84,7 @@ class ClassroomApp(TrainingApp):
             self.notify(exc.message(self.settings.lang), severity="error")
             self._show_picker()
             return
-        self.attempt = attempt
-        self._desk = attempt.desk
-        self.clock = attempt.desk.clock
-        self.settings = self.settings.model_copy(update={"station": sc.station})
+        self.begin_attempt(attempt)
         self.record = True
         await self.push_screen(LoginScreen())
         await self.push_screen(BriefScreen(sc))

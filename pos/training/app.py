@@ -21,7 +21,14 @@ from textual.binding import Binding, BindingType
 from pos import i18n
 from pos.app import PosApp
 from pos.config import Settings
+from pos.errors import PosError
 from pos.training.room import Attempt, TrainingRoom
+
+
+def _no_attempt_yet():
+    raise PosError(
+        "TRAINEE_REQUIRED", "请先选择学员和场景", "Choose a trainee and a scenario first"
+    )
 
 
 class TrainingApp(PosApp):
@@ -35,17 +42,23 @@ class TrainingApp(PosApp):
         self,
         settings: Settings,
         room: TrainingRoom,
-        attempt: Attempt,
+        attempt: Attempt | None,
         *,
         record: bool = True,
         replay_keys: list[str] | None = None,
         demo: bool = False,
         pace: float = 0.0,
     ) -> None:
-        settings = settings.model_copy(
-            update={"training": True, "station": attempt.scenario.station, "show_clock": False}
-        )
-        super().__init__(settings, attempt.desk, clock=attempt.desk.clock)
+        """`attempt` None: the app starts before its attempt (the classroom's picker chooses it,
+        then `begin_attempt`); until then nothing can reach a desk."""
+        update: dict = {"training": True, "show_clock": False}
+        if attempt is not None:
+            update["station"] = attempt.scenario.station
+        settings = settings.model_copy(update=update)
+        if attempt is None:
+            super().__init__(settings, _no_attempt_yet)
+        else:
+            super().__init__(settings, attempt.desk, clock=attempt.desk.clock)
         self.room = room
         self.attempt = attempt
         self.record = record
@@ -58,6 +71,13 @@ class TrainingApp(PosApp):
         self._driver_task: asyncio.Task | None = None
         self.player = None
         self._last_key: events.Key | None = None
+
+    def begin_attempt(self, attempt: Attempt) -> None:
+        """Take an attempt started after the app: its desk, clock and station."""
+        self.attempt = attempt
+        self._desk = attempt.desk
+        self.clock = attempt.desk.clock
+        self.settings = self.settings.model_copy(update={"station": attempt.scenario.station})
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key) and event is not self._last_key:
