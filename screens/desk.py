@@ -76,8 +76,9 @@ class DeskScreen(TranslatedBindings, Screen[None]):
     # ------------------------------------------------------------------ layout
 
     def compose(self) -> ComposeResult:
-        yield Static(t("app.training_mark"), id="watermark")
-        yield Static(t("desk.top", officer="DESK"), id="desk-top")
+        with Horizontal(classes="mark-bar"):
+            yield Static(t("desk.top", officer="DESK"), id="desk-top")
+            yield Static(t("app.training_mark"), id="watermark")
         with Horizontal(id="desk-scan-row"):
             yield Label(t("desk.giver_scan"), id="desk-scan-label")
             yield Input(placeholder=t("desk.scan_ph"), id="desk-scan", max_length=MAX_SCAN)

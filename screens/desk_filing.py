@@ -44,8 +44,9 @@ class FilingScreen(TranslatedBindings, Screen[None]):
         self.rows: tuple[FilingView, ...] = ()
 
     def compose(self) -> ComposeResult:
-        yield Static(t("app.training_mark"), id="watermark")
-        yield Static(t("filing.title"), id="filing-top")
+        with Horizontal(classes="mark-bar"):
+            yield Static(t("filing.title"), id="filing-top")
+            yield Static(t("app.training_mark"), id="watermark")
         with Horizontal(id="filing-scan-row"):
             yield Label(t("filing.person_scan"), id="filing-scan-label")
             yield Input(placeholder=t("desk.scan_ph"), id="filing-scan", max_length=MAX_SCAN)

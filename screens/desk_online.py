@@ -11,7 +11,7 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import BindingType
-from textual.containers import Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
@@ -71,8 +71,9 @@ class OnlineScreen(TranslatedBindings, Screen[None]):
 
     def compose(self) -> ComposeResult:
         g = self.giver
-        yield Static(t("app.training_mark"), id="watermark")
-        yield Static(t("online.simulated"), id="online-sim")
+        with Horizontal(classes="mark-bar"):
+            yield Static(t("online.simulated"), id="online-sim")
+            yield Static(t("app.training_mark"), id="watermark")
         with Vertical(id="phone"):
             yield Static(platform(g.insuplc_admdvs), id="phone-title")
             yield Static(t("online.menu"), id="phone-menu")

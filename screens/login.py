@@ -8,7 +8,7 @@ from typing import ClassVar
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import BindingType
-from textual.containers import Vertical
+from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Label, Select, Static
@@ -56,7 +56,8 @@ class LoginScreen(TranslatedBindings, Screen[None]):
         self._busy = False
 
     def compose(self) -> ComposeResult:
-        yield Static(t("app.training_mark"), id="watermark")
+        with Horizontal(classes="mark-bar", id="login-mark-bar"):
+            yield Static(t("app.training_mark"), id="watermark")
         with Vertical(id="login-wrap"), Vertical(id="login-box"):
             yield Static(t("app.title"), id="login-title")
             yield Static(t("app.sample_params"), id="login-sub")
