@@ -33,7 +33,7 @@ class CopayChoice:
 def option_prompt(o: CopayOption) -> Text:
     text = Text()
     text.append(o.giver_name_masked, style="bold")
-    rel = code_label(Relationship, o.relationship)
+    rel = code_label(Relationship, o.giver_is)  # who the giver is to the patient
     text.append(f"（{rel}）" if get_lang() == "zh" else f" ({rel})")
     if o.usable:
         text.append(f"  {t('copay.available')} ", style="green")

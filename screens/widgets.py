@@ -102,7 +102,7 @@ class PatientPanel(Static):
         for b in p.bindings:
             line = Text("  ")
             line.append(b.giver_name_masked, style="bold")
-            line.append(f" {code_label(Relationship, b.relationship)} ")
+            line.append(f" {code_label(Relationship, b.giver_is)} ")  # who the giver is to the patient
             if b.usable:
                 line.append(f"{t('patient.can_use')} {yuan(b.available)}", style="green")
             elif b.status == "active":
@@ -297,7 +297,7 @@ class SplitPanel(Static):
                 grid.add_row(label, value)
                 for o in options:
                     if o.used:
-                        rel = code_label(Relationship, o.relationship)
+                        rel = code_label(Relationship, o.giver_is)
                         grid.add_row(
                             Text(
                                 f"     {o.giver_name_masked} {rel}",

@@ -22,6 +22,7 @@ from pos.clock import CHINA
 from pos.printing.daxie import daxie, xiaoxie
 from pos.printing.document import QR, Blank, Document, Heading, Paragraph, Row, Rule, Title
 from pos.services.views import (
+    giver_is,
     CashierView,
     LineView,
     PatientView,
@@ -343,7 +344,7 @@ def build_slip(data: ReceiptData, lang: str = "zh") -> Document:
         name = mask_name(str(giver.get("giver_name_masked") or giver.get("giver") or ""))
         rel = giver.get("relationship")
         if rel:
-            rel_label = t.code(Relationship, rel)
+            rel_label = t.code(Relationship, giver_is(str(rel)))  # the giver, to the patient
             label = f"{name}（{rel_label}）" if lang == "zh" else f"{name} ({rel_label})"
         else:
             label = name

@@ -50,3 +50,22 @@ async def test_delete_in_an_empty_add_item_field_removes_the_current_line(make_a
         assert len(screen.state.visit.lines) == before
         await press(pilot, "backspace", "delete")  # the field is empty: Del removes the line
         assert len(screen.state.visit.lines) == before - 1
+
+
+def _panel_text(app, selector: str = "#patient", width: int = 40) -> str:
+    from rich.console import Console
+
+    console = Console(width=width, record=True)
+    console.print(app.screen.query_one(selector).content)
+    return console.export_text()
+
+
+async def test_the_giver_is_named_as_who_they_are_to_the_patient(make_app):
+    # 艾孜买提's binding says he is his father's child; the panel names the father, so 父母.
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await login(pilot)
+        await scan(pilot, P.MINOR_ONE_GIVER)
+        shown = _panel_text(app)
+        assert "艾* 父母" in shown
+        assert "子女" not in shown
