@@ -119,6 +119,14 @@ class Identified(Message):
         self.patient = patient
 
 
+class PatientRefreshed(Message):
+    """The center's fresh 1101 answer for the patient on the counter (after a settlement)."""
+
+    def __init__(self, patient: PatientView) -> None:
+        super().__init__()
+        self.patient = patient
+
+
 class VisitLoaded(Message):
     def __init__(self, visit: VisitView, keep: str | None = None, note: str | None = None) -> None:
         super().__init__()
@@ -392,6 +400,16 @@ class CashierScreen(TranslatedBindings, Screen[None]):
             return
         self.post_message(SettledMsg(done))
 
+    @work(group="refresh", exclusive=True)
+    async def refresh_patient(self) -> None:
+        """After a settlement: the account and each giver's available amount as the center now
+        has them (1101 again). A failure only leaves the panel as it was; the settlement stands."""
+        try:
+            patient = await self.app.call(self.app.desk.refresh_patient)
+        except Exception:
+            return
+        self.post_message(PatientRefreshed(patient))
+
     @work(group="desk")
     async def run_reverse(self) -> None:
         try:
@@ -540,6 +558,17 @@ class CashierScreen(TranslatedBindings, Screen[None]):
             "ok",
         )
         self._open_receipt()
+        if not msg.done.already:
+            self.refresh_patient()
+
+    @on(PatientRefreshed)
+    def _patient_refreshed(self, msg: PatientRefreshed) -> None:
+        current = self.state.patient
+        if current is None or current.psn_no != msg.patient.psn_no:
+            return  # the counter has moved on to someone else
+        self.state.patient = msg.patient
+        self.query_one(PatientPanel).show_patient(msg.patient)
+        self.query_one("#patient-brief", Static).update(patient_brief(msg.patient))
 
     # ------------------------------------------------------------------ inputs
 

@@ -268,6 +268,10 @@ class CashierDesk:
             self.bill.abandon(previous)
         return patient
 
+    @guarded
+    def refresh_patient(self) -> PatientView:
+        return self.identification.refresh()
+
     def virtual_cards(self) -> list[VirtualCard]:
         return Identification.virtual_cards()
 

@@ -69,3 +69,27 @@ async def test_the_giver_is_named_as_who_they_are_to_the_patient(make_app):
         shown = _panel_text(app)
         assert "艾* 父母" in shown
         assert "子女" not in shown
+
+
+async def test_after_settling_the_panel_shows_the_givers_new_available_amount(make_app):
+    from decimal import Decimal
+
+    from screens.tender import TenderModal
+
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await login(pilot)
+        await scan(pilot, P.MINOR_ONE_GIVER)  # 艾孜买提: his father may give 800.00
+        assert "可用 800.00" in _panel_text(app)
+        await press(pilot, "f5", "f8")  # pre-settle, accept the father
+        await press(pilot, "f8")
+        assert isinstance(app.screen, TenderModal)
+        await press(pilot, "f8")
+        [st] = app.desk.settlements()
+        used = st.amounts["acct_mulaid_pay"]
+        assert used > 0
+        await press(pilot, "escape")  # out of the receipt preview
+        left = Decimal("800.00") - used
+        shown = _panel_text(app)
+        assert f"可用 {left:.2f}" in shown, shown
+        assert "可用 800.00" not in shown
