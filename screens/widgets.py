@@ -102,7 +102,9 @@ class PatientPanel(Static):
         for b in p.bindings:
             line = Text("  ")
             line.append(b.giver_name_masked, style="bold")
-            line.append(f" {code_label(Relationship, b.giver_is)} ")  # who the giver is to the patient
+            line.append(
+                f" {code_label(Relationship, b.giver_is)} "
+            )  # who the giver is to the patient
             if b.usable:
                 line.append(f"{t('patient.can_use')} {yuan(b.available)}", style="green")
             elif b.status == "active":

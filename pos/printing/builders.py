@@ -22,7 +22,6 @@ from pos.clock import CHINA
 from pos.printing.daxie import daxie, xiaoxie
 from pos.printing.document import QR, Blank, Document, Heading, Paragraph, Row, Rule, Title
 from pos.services.views import (
-    giver_is,
     CashierView,
     LineView,
     PatientView,
@@ -30,6 +29,7 @@ from pos.services.views import (
     SettlementView,
     SettleOutcome,
     StationView,
+    giver_is,
 )
 
 
