@@ -474,6 +474,18 @@ class ApprovalView:
 
 
 @dataclass(frozen=True)
+class UnlockView:
+    """A cashier's PIN lockout lifted by a supervisor (number and PIN checked, audited)."""
+
+    cashier_no: str
+    cashier_name: str
+    supervisor_no: str
+    supervisor_name: str
+    at: datetime
+    was_locked_until: datetime | None  # None: the number was not locked (its count is reset)
+
+
+@dataclass(frozen=True)
 class ReceiptRecordView:
     """A settlement (or 冲红) as the back office shows it: its receipt number now, the numbers it
     voided (重打), how often it was reprinted (补打), and its 冲红 if refunded."""

@@ -93,3 +93,55 @@ async def test_after_settling_the_panel_shows_the_givers_new_available_amount(ma
         shown = _panel_text(app)
         assert f"可用 {left:.2f}" in shown, shown
         assert "可用 800.00" not in shown
+
+
+async def _login_as(pilot, number: str, pin: str) -> None:
+    from tests.screens.flow import settle_ui
+
+    app = pilot.app
+    app.screen.query_one("#station").value = "H65270100001-01"
+    await pilot.pause()
+    app.screen.query_one("#cashier-no").value = number
+    app.screen.query_one("#pin").value = pin
+    app.screen.query_one("#pin").focus()
+    await pilot.press("enter")
+    await settle_ui(pilot)
+
+
+async def test_a_supervisor_unlocks_a_locked_cashier_at_the_login_screen(make_app):
+    from pos.auth import MAX_FAILURES
+    from screens.help import HelpModal, binding_rows
+    from screens.login import LoginScreen
+    from screens.unlock import UnlockModal
+    from tests.screens.flow import settle_ui
+
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle_ui(pilot)
+        for _ in range(MAX_FAILURES):
+            await _login_as(pilot, "1002", "000000")
+        await _login_as(pilot, "1002", "222222")
+        status = str(app.screen.query_one("#status").content)
+        assert "锁定" in status and "F3" in status
+        assert "login-unlock" in [ident for _, _, ident in binding_rows(app.screen)]  # F1 lists it
+        await press(pilot, "f1")
+        assert isinstance(app.screen, HelpModal)
+        await press(pilot, "escape")
+        await press(pilot, "f3")
+        assert isinstance(app.screen, UnlockModal)
+        assert app.screen.query_one("#unlock-cashier").value == "1002"  # from the login field
+        await type_text(pilot, "1001")  # a cashier is not a supervisor
+        await press(pilot, "enter")
+        await type_text(pilot, "111111")
+        await press(pilot, "enter")
+        assert isinstance(app.screen, UnlockModal)
+        assert "不是收费组长" in str(app.screen.query_one("#unlock-status").content)
+        app.screen.query_one("#unlock-supervisor").value = "1009"
+        await type_text(pilot, "999999")  # focus went back to the PIN
+        await press(pilot, "f8")
+        assert isinstance(app.screen, LoginScreen)
+        assert "已为工号 1002 阿依古丽 解锁" in str(app.screen.query_one("#status").content)
+        await type_text(pilot, "222222")  # focus is in the PIN field, the number filled in
+        await press(pilot, "enter")
+        assert isinstance(app.screen, CashierScreen)
+        assert app.session.cashier.cashier_no == "1002"
