@@ -79,6 +79,23 @@ def wrap_cells(text: str, width: int) -> list[str]:
     return lines
 
 
+def line_spans(text: str, width: int) -> list[tuple[int, int]]:
+    """Where `wrap_cells` breaks `text`: (start, end) offsets of each line in `text`, so a styled
+    text (rich.text.Text) can be cut at the same places. One rule for paper and screen: the
+    printed documents call wrap_cells, the screens (screens.widgets.Wrapped) call this. A newline
+    in `text` always breaks."""
+    spans: list[tuple[int, int]] = []
+    base = 0
+    for paragraph in text.split("\n"):
+        pos = 0
+        for line in wrap_cells(paragraph, width) or [""]:
+            at = paragraph.find(line, pos) if line else pos
+            spans.append((base + at, base + at + len(line)))
+            pos = at + len(line)
+        base += len(paragraph) + 1
+    return spans
+
+
 def _kinsoku(line: str, following: str) -> tuple[str, str]:
     """Split `line` so the next line does not start (nor this one end) with a forbidden mark.
 

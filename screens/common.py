@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from rich.cells import cell_len
+from rich.text import Text
 from textual.binding import Binding
 from textual.widgets import Static
 
+from pos.cells import line_spans
 from pos.errors import PosError
 from pos.i18n import get_lang, t
 
@@ -68,21 +71,76 @@ class ForwardsScans:
                 return
 
 
+def wrap_text(text: Text | str, width: int, indent: int = 0) -> Text:
+    """`text` (its styles kept) broken into lines of at most `width` cells by the one CJK
+    line-breaking rule (pos.cells: paper and screen alike, no line starting with ，。、：；！？）
+    and the like); the lines after the first indented by `indent` cells."""
+    text = text if isinstance(text, Text) else Text(text)
+    width = max(2, width)
+    first = line_spans(text.plain, width)
+    if not indent or len(first) <= 1:
+        lines = [text[a:b] for a, b in first]
+    else:
+        head_end = first[0][1]
+        rest = text[head_end:]
+        rest = rest[len(rest.plain) - len(rest.plain.lstrip()) :]  # no leading spaces
+        narrow = max(2, width - indent)
+        lines = [text[:head_end]] + [
+            Text(" " * indent) + rest[a:b] for a, b in line_spans(rest.plain, narrow)
+        ]
+    out = Text("\n", style=text.style).join(lines)
+    out.no_wrap = True
+    return out
+
+
+class Wrapped:
+    """A Rich renderable: `text` wrapped by wrap_text at whatever width it is given (a Static,
+    a panel, a status line), so the screen breaks Chinese lines as the printed paper does."""
+
+    def __init__(self, text: Text | str, indent: int = 0) -> None:
+        self.text = text if isinstance(text, Text) else Text(text)
+        self.indent = indent
+
+    def __rich_console__(self, console, options):
+        yield wrap_text(self.text, options.max_width, self.indent)
+
+    def __rich_measure__(self, console, options):
+        from rich.measure import Measurement
+
+        longest = max((cell_len(x) for x in self.text.plain.split("\n")), default=0)
+        return Measurement(min(longest, 8), longest)
+
+    def __str__(self) -> str:
+        return self.text.plain
+
+
 class StatusLine(Static):
-    """One line of status; errors are red, never a traceback."""
+    """Status, one line or a few (wrapped by the CJK rule); errors are red, never a traceback."""
 
     DEFAULT_CSS = """
-    StatusLine { height: 1; padding: 0 1; background: $boost; color: $text; }
+    StatusLine { height: auto; max-height: 3; padding: 0 1; background: $boost; color: $text; }
     StatusLine.-error { color: $error; text-style: bold; }
     StatusLine.-ok { color: $success; }
     StatusLine.-busy { color: $warning; }
     """
 
+    def __init__(self, text: str = "", **kwargs) -> None:
+        super().__init__(text, **kwargs)
+        self.text = text
+
     def show(self, text: str, kind: str = "info") -> None:
         self.set_class(kind == "error", "-error")
         self.set_class(kind == "ok", "-ok")
         self.set_class(kind == "busy", "-busy")
-        self.update(text)
+        self.text = text
+        self.update(self._laid_out())
+
+    def _laid_out(self) -> Text | str:
+        width = self.content_region.width
+        return wrap_text(self.text, width) if width > 2 else self.text
+
+    def on_resize(self) -> None:
+        self.update(self._laid_out())
 
 
 def error_text(exc: BaseException) -> str:

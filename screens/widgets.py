@@ -28,6 +28,7 @@ from pos.services.views import (
     PatientView,
     own_acct_pay,
 )
+from screens.common import Wrapped
 
 
 def code_label(enum, code: str | None) -> str:
@@ -95,7 +96,7 @@ class PatientPanel(Static):
             grid,
         ]
         for warning in patient_warnings(p):
-            parts.append(Text("※" + warning, style="bold yellow"))
+            parts.append(Wrapped(Text("※" + warning, style="bold yellow"), indent=2))
         parts.append(Text(t("patient.bindings"), style="bold"))
         if not p.bindings:
             parts.append(Text("  " + t("patient.no_bindings"), style="dim"))
@@ -113,11 +114,11 @@ class PatientPanel(Static):
                 line.append(t("patient.cannot_use"), style="red")
             else:
                 line.append(code_label(BindingStatus, b.status), style="red")
-            parts.append(line)
+            parts.append(Wrapped(line, indent=4))
             if not b.usable and b.reasons:
                 sep = "" if get_lang() == "zh" else " "
                 reasons = sep.join(r.text(get_lang()) for r in b.reasons)
-                parts.append(Text("    " + reasons, style="red"))
+                parts.append(Wrapped(Text("    " + reasons, style="red"), indent=4))
         self.update(Group(*parts))
 
 
@@ -332,7 +333,7 @@ class WhyPanel(Static):
 
     def show_trace(self, trace: tuple[str, ...]) -> None:
         self.border_title = t("why.title")
-        self.update(Group(*(Text("·" + line) for line in trace)))
+        self.update(Group(*(Wrapped("·" + line, indent=1) for line in trace)))
 
 
 class MessageLog(RichLog):

@@ -145,3 +145,112 @@ async def test_a_supervisor_unlocks_a_locked_cashier_at_the_login_screen(make_ap
         await press(pilot, "enter")
         assert isinstance(app.screen, CashierScreen)
         assert app.session.cashier.cashier_no == "1002"
+
+
+# ------------------------------------------------------------------ CJK line breaking on screen
+
+CLOSING = "，。、：；！？）」』》〉】〕”’"
+
+
+def screen_lines(app) -> list[str]:
+    return [strip.text for strip in app.screen._compositor.render_strips()]
+
+
+def bad_line_starts(lines: list[str]) -> list[str]:
+    """Lines (of any panel on the screen) that start with closing CJK punctuation."""
+    import re
+
+    bad = []
+    for line in lines:
+        for part in re.split(r"[│█▊▎┃║]", line):
+            text = part.strip()
+            if text and text[0] in CLOSING:
+                bad.append(line)
+    return bad
+
+
+def flat(lines: list[str]) -> str:
+    """The screen's text in reading order without borders and spaces (wrapped lines joined)."""
+    import re
+
+    return "".join(p.strip() for x in lines for p in re.split(r"[│█▊▎┃║]", x))
+
+
+async def test_a_refusal_reason_in_the_patient_panel_never_leaves_a_lone_full_stop(make_app):
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await login(pilot)
+        await scan(pilot, P.GRANDSON_REFUSED)  # 共济人个人账户已冻结。 ends just past the edge
+        lines = screen_lines(app)
+        assert any("账户已冻" in x for x in lines)
+        assert bad_line_starts(lines) == []
+
+
+async def test_the_co_pay_dialogs_reasons_break_by_the_cjk_rule_at_80_columns(make_app):
+    from screens.copay import CopayModal
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await login(pilot)
+        await scan(pilot, P.GRANDSON_REFUSED)
+        await press(pilot, "f5")
+        assert isinstance(app.screen, CopayModal)
+        lines = screen_lines(app)
+        # The whole reason, wrapped (it was cut with … at the dialog's edge), by the CJK rule.
+        assert "本地区不允许此亲属关系使用家庭共济。" in flat(lines)
+        assert bad_line_starts(lines) == []
+
+
+async def test_a_long_status_wraps_by_the_cjk_rule_instead_of_being_cut(make_app):
+    from pos.auth import MAX_FAILURES
+    from tests.screens.flow import settle_ui
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle_ui(pilot)
+        for _ in range(MAX_FAILURES):
+            await _login_as(pilot, "1002", "000000")
+        lines = screen_lines(app)
+        shown = "".join(x.strip() for x in lines)
+        assert "或请组长解锁" in shown and "F3" in shown  # the whole message, over two lines
+        assert bad_line_starts(lines) == []
+
+
+def test_the_screen_breaks_lines_where_the_paper_does():
+    from rich.text import Text
+
+    from pos.cells import wrap_cells
+    from screens.common import wrap_text
+
+    cases = [
+        ("共济人个人账户已冻结。", 20),
+        ("连续输错密码，工号已锁定至 10:45（15 分钟后可再试），或请组长解锁（组长按 F3 解锁）", 30),
+        ("Too many wrong PINs: this number is locked until 10:45 (15 min)", 24),
+    ]
+    for text, width in cases:
+        styled = Text(text[:4], style="bold") + Text(text[4:], style="red")
+        shown = wrap_text(styled, width)
+        assert shown.plain.split("\n") == wrap_cells(text, width)  # one rule, paper and screen
+        assert {span.style for span in shown.spans} == {"bold", "red"}  # styles kept
+        assert not any(x[:1] in CLOSING for x in shown.plain.split("\n"))
+
+
+async def test_the_tender_error_wraps_inside_the_tender_dialog(make_app):
+    from screens.tender import TenderModal
+
+    app = make_app(lang="en")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await login(pilot)
+        await scan(pilot, P.MINOR_TWO_GIVERS)
+        await press(pilot, "f5", "f8", "f8")  # pre-settle, both givers, the tender dialog
+        assert isinstance(app.screen, TenderModal)
+        app.screen.query_one("#amt-bank_card").value = "1.234"
+        await press(pilot, "f8")
+        status = app.screen.query_one("#tender-status")
+        box = app.screen.query_one("#tender-box")
+        assert status.region.right <= box.region.right
+        assert status.region.height >= 2  # wrapped, not cut at the dialog's edge
+        shown = str(status.render())
+        assert shown.replace("\n", " ").endswith("a non-negative number with at most two decimals.")
+        assert len(shown.splitlines()) == status.region.height  # every line of it on screen
+        assert any("most two decimals." in x for x in screen_lines(app))
