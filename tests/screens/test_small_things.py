@@ -254,3 +254,39 @@ async def test_the_tender_error_wraps_inside_the_tender_dialog(make_app):
         assert shown.replace("\n", " ").endswith("a non-negative number with at most two decimals.")
         assert len(shown.splitlines()) == status.region.height  # every line of it on screen
         assert any("most two decimals." in x for x in screen_lines(app))
+
+
+# ------------------------------------------------------------------ the bill's name column
+
+
+async def test_item_names_get_the_room_the_bill_has_at_120_columns(make_app):
+    from screens.widgets import BillTable
+
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await login(pilot)
+        await scan(pilot, P.SON_ARREARS_EXPIRED)  # 巴图: 普通门诊挂号费, 一次性使用无菌注射器 …
+        table = app.screen.query_one(BillTable)
+        names = [line.name for line in app.screen.state.visit.lines]
+        assert "普通门诊挂号费" in names
+        for line in app.screen.state.visit.lines:  # each whole, a long one on two lines
+            cell = table.get_cell(str(line.line_no), "name")
+            assert cell.plain.replace("\n", "") == line.name
+            assert table.rows[
+                next(k for k in table.rows if k.value == str(line.line_no))
+            ].height == (1 if "\n" not in cell.plain else 2)
+        shown = "".join(screen_lines(app))
+        assert "普通门诊挂…" not in shown and "普通门诊挂号" in shown
+        assert table.virtual_size.width <= table.size.width  # nothing scrolled out of sight
+
+
+async def test_the_bill_fits_its_panel_at_80_columns(make_app):
+    from screens.widgets import BillTable
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await login(pilot)
+        await scan(pilot, P.SON_ARREARS_EXPIRED)
+        table = app.screen.query_one(BillTable)
+        assert table.virtual_size.width <= table.size.width  # no column behind a scrollbar
+        assert table.columns[next(k for k in table.columns if k.value == "name")].width >= 10
