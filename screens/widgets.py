@@ -236,6 +236,7 @@ class BillTable(DataTable):
         if self._lines:
             self.show_lines(self._lines, keep=self.current_line_no())
 
+
 # The setlinfo amounts in confirm-screen order (reference §6 step 4); True = always shown.
 SPLIT_ROWS: tuple[tuple[str, bool], ...] = (
     ("medfee_sumamt", True),

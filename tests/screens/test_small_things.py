@@ -290,3 +290,31 @@ async def test_the_bill_fits_its_panel_at_80_columns(make_app):
         table = app.screen.query_one(BillTable)
         assert table.virtual_size.width <= table.size.width  # no column behind a scrollbar
         assert table.columns[next(k for k in table.columns if k.value == "name")].width >= 10
+
+
+# ------------------------------------------------------------------ the footer at 80 columns
+
+
+async def test_at_80_columns_the_footer_shows_every_key_and_f1_still_lists_both(make_app):
+    from textual.widgets import Footer
+    from textual.widgets._footer import FooterKey
+
+    from screens.help import binding_rows
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await login(pilot)
+        await scan(pilot, P.MINOR_ONE_GIVER)
+        footer = app.screen.query_one(Footer)
+        keys = list(footer.query(FooterKey))
+        shown = [b for b in app.screen.active_bindings.values() if b.binding.show]
+        assert len(keys) == len({b.binding.id or b.binding.action for b in shown})
+        assert keys and all(k.region.right <= 80 and k.region.width > 0 for k in keys)
+        last = screen_lines(app)[-1]
+        for label in ("下一位", "帮助"):  # after F10: was cut at 80 columns
+            assert label in last
+        rows = {ident: keys for keys, _, ident in binding_rows(app.screen)}
+        assert rows["next-patient"] == "f10/^y"  # F1 help keeps the Ctrl twin
+    async with make_app().run_test(size=(120, 36)) as pilot:
+        await login(pilot)
+        assert "f10/^y" in screen_lines(pilot.app)[-1]  # wide: both keys in the footer
