@@ -7,11 +7,12 @@ from dataclasses import replace
 from rich.cells import cell_len
 from rich.text import Text
 from textual.binding import Binding
-from textual.widgets import Static
+from textual.widgets import Input, Static
 
 from pos.cells import line_spans
 from pos.errors import PosError
 from pos.i18n import get_lang, t
+from pos.services.scan import classify
 
 # One Ctrl twin per F-key across every screen (terminals take F11, browsers F5/F11/F12), so a
 # cashier learns one set: the till, the back office and the dialogs all use these.
@@ -56,6 +57,74 @@ class TranslatedBindings:
             ]
             for k, group in bindings.key_to_bindings.items()
         }
+
+
+def is_credential(text: str) -> bool:
+    """Does typed text read as a credential (电子凭证 token, 身份证, 社保卡)? The desk's classifier
+    decides (pos.services.scan.classify, pure); the screen only asks, it has no patterns of its own."""
+    try:
+        classify(text)
+    except PosError:
+        return False
+    return True
+
+
+class WedgeBuffer:
+    """What a keyboard-wedge scanner typed while focus was not in a text field.
+
+    Printable characters collect; Enter hands back what was collected (and empties the buffer);
+    any other key (arrows, Esc, F-keys) starts over. Classification decides the rest: the same
+    text typed slowly by hand counts too, so nothing here depends on timing.
+    """
+
+    def __init__(self, limit: int = 64) -> None:
+        self.limit = limit
+        self.text = ""
+
+    def feed(self, key: str, character: str | None) -> str | None:
+        if key == "enter":
+            text, self.text = self.text, ""
+            return text or None
+        if character is not None and len(character) == 1 and character.isprintable():
+            self.text = (self.text + character)[-self.limit :]
+        else:
+            self.text = ""
+        return None
+
+
+class ScanInput(Input):
+    """A text field in a dialog over the till (the tender amounts, a quantity) that also hears a
+    scanner: a keyboard-wedge scanner types wherever focus is, here too. What was typed since
+    the field got focus (or since the last non-printable key) is kept aside, whatever the field's
+    own length limit lets in; Enter with a credential there (电子凭证 token, 身份证, 社保卡: the
+    desk's classifier decides) closes the dialog and sends it to identification as the cashier
+    screen does (CashierScreen.scan_from_anywhere). Anything else submits as usual."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.burst = WedgeBuffer()
+
+    def _on_key(self, event) -> None:
+        if event.key != "enter":
+            self.burst.feed(event.key, event.character)
+
+    def _on_focus(self, event) -> None:
+        self.burst.text = ""
+
+    async def action_submit(self) -> None:
+        text, self.burst.text = self.burst.text, ""
+        if text and is_credential(text) and self._to_the_till(text):
+            return
+        await super().action_submit()
+
+    def _to_the_till(self, text: str) -> bool:
+        from screens.cashier import CashierScreen
+
+        till = next((s for s in self.app.screen_stack if isinstance(s, CashierScreen)), None)
+        if till is None:
+            return False
+        till.scan_from_anywhere(text)
+        return True
 
 
 class ForwardsScans:

@@ -236,6 +236,15 @@ class BillTable(DataTable):
         if self._lines:
             self.show_lines(self._lines, keep=self.current_line_no())
 
+    def current_line_no(self) -> int | None:
+        if not self.row_count:
+            return None
+        try:
+            key, _ = self.coordinate_to_cell_key(self.cursor_coordinate)
+        except Exception:
+            return None
+        return int(key.value) if key.value and key.value.isdigit() else None
+
 
 # The setlinfo amounts in confirm-screen order (reference §6 step 4); True = always shown.
 SPLIT_ROWS: tuple[tuple[str, bool], ...] = (

@@ -318,3 +318,66 @@ async def test_at_80_columns_the_footer_shows_every_key_and_f1_still_lists_both(
     async with make_app().run_test(size=(120, 36)) as pilot:
         await login(pilot)
         assert "f10/^y" in screen_lines(pilot.app)[-1]  # wide: both keys in the footer
+
+
+# ------------------------------------------------------------------ a scan into a dialog's field
+
+
+async def _wedge(pilot, text: str) -> None:
+    from tests.screens.flow import settle_ui
+
+    await type_text(pilot, text)
+    await pilot.press("enter")
+    await settle_ui(pilot)
+
+
+async def test_a_scan_typed_into_the_tender_amount_goes_to_identification(make_app):
+    from screens.tender import TenderModal
+
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await login(pilot)
+        await scan(pilot, P.MINOR_TWO_GIVERS)
+        await press(pilot, "f5", "f8", "f8")
+        assert isinstance(app.screen, TenderModal)
+        assert app.screen.focused.id == "received"
+        await _wedge(pilot, P.MINOR_ONE_GIVER)  # 18 characters into a 14-character field
+        screen = app.screen
+        assert isinstance(screen, CashierScreen)  # the dialog closed, nothing was settled
+        assert app.desk.settlements() == []
+        # An unsettled bill is on the counter: the scan waits and asks, as from the scan field.
+        assert screen.query_one("#scan").value == P.MINOR_ONE_GIVER
+        await press(pilot, "enter")
+        assert screen.state.patient.certno == P.MINOR_ONE_GIVER
+
+
+async def test_a_scan_typed_into_the_quantity_field_goes_to_identification(make_app):
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await login(pilot)
+        await scan(pilot, P.MINOR_TWO_GIVERS)
+        await press(pilot, "f10", "f10")  # 下一位 (the bill given up)
+        await scan(pilot, P.MINOR_ONE_GIVER)
+        screen = app.screen
+        lines = screen.state.visit.lines
+        await press(pilot, "f7")
+        assert isinstance(app.screen, QuantityModal)
+        await _wedge(pilot, P.FATHER_ECERT)  # 艾力's e-voucher token
+        assert app.screen is screen
+        await press(pilot, "enter")  # yes, the bill may go
+        assert screen.state.patient.psn_name.startswith("艾力")
+        assert lines  # (the quantity was never changed)
+
+
+async def test_an_amount_still_submits_as_an_amount(make_app):
+    from screens.tender import TenderModal
+
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await login(pilot)
+        await scan(pilot, P.MINOR_TWO_GIVERS)
+        await press(pilot, "f5", "f8", "f8")
+        assert isinstance(app.screen, TenderModal)
+        await _wedge(pilot, "100")  # cash received: Enter settles
+        [st] = app.desk.settlements()
+        assert st.tenders[0].tendered == 100
