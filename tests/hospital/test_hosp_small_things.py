@@ -112,3 +112,27 @@ def test_a_supervisors_wrong_pins_lock_the_supervisor(desk_at):
     with pytest.raises(PosError) as e:
         window.unlock_with_supervisor("1009", "999999", "1002")
     assert e.value.code == "AUTH_LOCKED"
+
+
+# ------------------------------------------------------------------ 全自费 refunds (not yet)
+
+
+def test_refunding_a_selfpay_settlement_is_refused_plainly(db, desk):
+    import pytest
+
+    from pos.errors import PosError
+    from pos.services.views import TenderInput
+    from tests.hospital.helpers import WUYUN, problems
+
+    desk.identify(WUYUN)
+    desk.open_selfpay_visit("11")
+    pre = desk.presettle()
+    done = desk.settle([TenderInput("cash", pre.psn_cash_pay)])
+    sent = len(desk.exchanges())
+    with pytest.raises(PosError) as e:
+        desk.refund(done.settlement.setl_id)
+    assert e.value.code == "REFUND_SELFPAY" and "全自费" in e.value.message_zh
+    assert "not supported" in e.value.message_en
+    assert len(desk.exchanges()) == sent  # nothing went to the center
+    assert [s.kind for s in desk.settlements()] == ["selfpay"]
+    assert problems(db) == []
