@@ -106,9 +106,18 @@ def _kinsoku(line: str, following: str) -> tuple[str, str]:
     for _ in range(3):
         starts_bad = (carry + following)[:1] in NO_LINE_START
         ends_bad = head[-1:] in NO_LINE_END
-        if not (starts_bad or ends_bad) or len(head) <= 1 or cell_len(head[-1]) != 2:
+        if not (starts_bad or ends_bad) or len(head) <= 1:
             break
-        head, carry = head[:-1], head[-1] + carry
+        if cell_len(head[-1]) == 2:
+            head, carry = head[:-1], head[-1] + carry
+            continue
+        # A Latin word before the mark (核磁共振（MRI）): the whole word moves down with it.
+        start = len(head)
+        while start > 0 and head[start - 1] != " " and cell_len(head[start - 1]) == 1:
+            start -= 1
+        if start == 0:
+            break
+        head, carry = head[:start], head[start:] + carry
     if head.rstrip()[-1:] in NO_LINE_END and len(head) > 1:
         head, carry = head[:-1], head[-1] + carry
     return head, carry

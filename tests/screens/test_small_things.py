@@ -226,6 +226,7 @@ def test_the_screen_breaks_lines_where_the_paper_does():
         ("共济人个人账户已冻结。", 20),
         ("连续输错密码，工号已锁定至 10:45（15 分钟后可再试），或请组长解锁（组长按 F3 解锁）", 30),
         ("Too many wrong PINs: this number is locked until 10:45 (15 min)", 24),
+        ("核磁共振（MRI）平扫", 13),  # a Latin word before ）moves down with it
     ]
     for text, width in cases:
         styled = Text(text[:4], style="bold") + Text(text[4:], style="red")
