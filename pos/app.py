@@ -130,7 +130,11 @@ class PosApp(TranslatedBindings, App[None]):
         self.push_screen(LoginScreen())
 
     def on_resize(self, event) -> None:
-        self.set_class(event.size.width < 100, "-narrow")
+        narrow = event.size.width < 100
+        if narrow != self.has_class("-narrow"):
+            self.set_class(narrow, "-narrow")
+            for screen in self.screen_stack:  # the footers lay their keys out again (compact)
+                screen.refresh_bindings()
 
     async def call(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """Run a desk call on the desk thread and await its result."""
@@ -138,8 +142,14 @@ class PosApp(TranslatedBindings, App[None]):
         return await loop.run_in_executor(self._executor, lambda: fn(*args, **kwargs))
 
     def get_key_display(self, binding: Binding) -> str:
+        """What the footer shows for a key: `F5/^P`, or only `F5` below 100 columns so every
+        key fits on one line at 80 (F1 help always shows both: key_display)."""
+        return self.key_display(binding, compact=self.has_class("-narrow"))
+
+    def key_display(self, binding: Binding, *, compact: bool = False) -> str:
         """Every key of one of our bindings, as `F5/^P`: the footer and F1 help show the Ctrl
-        alternative beside the F-key (a remap through POS_KEYMAP shows what it maps to)."""
+        alternative beside the F-key (a remap through POS_KEYMAP shows what it maps to);
+        compact: the first key only."""
         if not binding.id or "." in binding.id:
             return super().get_key_display(binding)
         keys: list[str] = []
@@ -150,8 +160,10 @@ class PosApp(TranslatedBindings, App[None]):
                         keys.append(other.key)
             if keys:
                 break
+        if compact:
+            keys = keys[:1]
         if len(keys) < 2:
-            return super().get_key_display(binding)
+            return super().get_key_display(replace(binding, key=keys[0]) if keys else binding)
         return "/".join(super(PosApp, self).get_key_display(replace(binding, key=k)) for k in keys)
 
     def action_help(self) -> None:

@@ -105,3 +105,42 @@ def authenticate(
 
 def unlock(cashier: Cashier) -> None:
     cashier.failed_logins, cashier.locked_until = 0, None
+
+
+def unlock_by_supervisor(
+    session: Session,
+    supervisor_no: str,
+    pin: str,
+    cashier_no: str,
+    now: datetime,
+    *,
+    fixmedins_code: str,
+) -> tuple[Cashier, Cashier, datetime | None]:
+    """A supervisor, with their own number and PIN, lifts a cashier's lockout (at the login
+    screen: nobody is signed in). Returns (supervisor, cashier, until when it was locked — None if
+    it was not); PosError otherwise, in the caller's transaction (a wrong supervisor PIN counts
+    towards the supervisor's own lockout, exactly as at login).
+
+    Both must belong to the window's institution; another institution's supervisor is answered as
+    a wrong number, and a cashier there as unknown here.
+    """
+    supervisor = authenticate(session, supervisor_no, pin, now, fixmedins_code=fixmedins_code)
+    if supervisor.role != "supervisor":
+        raise PosError(
+            "AUTH_SUPERVISOR",
+            f"工号 {supervisor.cashier_no} 不是收费组长，不能解锁",
+            f"{supervisor.cashier_no} is not a supervisor and cannot unlock",
+        )
+    wanted = cashier_no.strip() if isinstance(cashier_no, str) else ""
+    cashier = session.get(Cashier, wanted) if wanted else None
+    if cashier is None or cashier.fixmedins_code != fixmedins_code or not cashier.active:
+        shown = wanted if len(wanted) <= 10 else wanted[:10] + "…"
+        raise PosError(
+            "CASHIER_UNKNOWN",
+            f"本机构没有工号 {shown}",
+            f"No cashier {shown} here",
+            field="cashier_no",
+        )
+    was = cashier.locked_until if cashier.locked_until and now < cashier.locked_until else None
+    unlock(cashier)
+    return supervisor, cashier, was

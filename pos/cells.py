@@ -79,6 +79,23 @@ def wrap_cells(text: str, width: int) -> list[str]:
     return lines
 
 
+def line_spans(text: str, width: int) -> list[tuple[int, int]]:
+    """Where `wrap_cells` breaks `text`: (start, end) offsets of each line in `text`, so a styled
+    text (rich.text.Text) can be cut at the same places. One rule for paper and screen: the
+    printed documents call wrap_cells, the screens (screens.widgets.Wrapped) call this. A newline
+    in `text` always breaks."""
+    spans: list[tuple[int, int]] = []
+    base = 0
+    for paragraph in text.split("\n"):
+        pos = 0
+        for line in wrap_cells(paragraph, width) or [""]:
+            at = paragraph.find(line, pos) if line else pos
+            spans.append((base + at, base + at + len(line)))
+            pos = at + len(line)
+        base += len(paragraph) + 1
+    return spans
+
+
 def _kinsoku(line: str, following: str) -> tuple[str, str]:
     """Split `line` so the next line does not start (nor this one end) with a forbidden mark.
 
@@ -89,9 +106,18 @@ def _kinsoku(line: str, following: str) -> tuple[str, str]:
     for _ in range(3):
         starts_bad = (carry + following)[:1] in NO_LINE_START
         ends_bad = head[-1:] in NO_LINE_END
-        if not (starts_bad or ends_bad) or len(head) <= 1 or cell_len(head[-1]) != 2:
+        if not (starts_bad or ends_bad) or len(head) <= 1:
             break
-        head, carry = head[:-1], head[-1] + carry
+        if cell_len(head[-1]) == 2:
+            head, carry = head[:-1], head[-1] + carry
+            continue
+        # A Latin word before the mark (核磁共振（MRI）): the whole word moves down with it.
+        start = len(head)
+        while start > 0 and head[start - 1] != " " and cell_len(head[start - 1]) == 1:
+            start -= 1
+        if start == 0:
+            break
+        head, carry = head[:start], head[start:] + carry
     if head.rstrip()[-1:] in NO_LINE_END and len(head) > 1:
         head, carry = head[:-1], head[-1] + carry
     return head, carry

@@ -23,9 +23,7 @@ from textual.widgets.option_list import Option
 from engine.codes import MdtrtCertType, MedType
 from engine.money import yuan
 from pos.clock import in_china
-from pos.errors import PosError
 from pos.i18n import get_lang, t
-from pos.services.scan import classify
 from pos.services.views import (
     CatalogItemView,
     MessageRecord,
@@ -35,7 +33,14 @@ from pos.services.views import (
     TenderInput,
     VisitView,
 )
-from screens.common import StatusLine, TranslatedBindings, error_text, key
+from screens.common import (
+    StatusLine,
+    TranslatedBindings,
+    WedgeBuffer,
+    error_text,
+    is_credential,
+    key,
+)
 from screens.office.keys import OFFICE_KEY
 from screens.widgets import (
     BillTable,
@@ -51,39 +56,6 @@ MAX_SCAN = 64
 # Desk refusals of an insured visit after which 全自费 is the way on (F3 offers it).
 SELFPAY_HINT = ("PATIENT_NOT_INSURED", "INSTITUTION_NOT_DESIGNATED")
 MAX_ITEM_TEXT = 40
-
-
-def is_credential(text: str) -> bool:
-    """Does typed text read as a credential (电子凭证 token, 身份证, 社保卡)? The desk's classifier
-    decides (pos.services.scan.classify, pure); the screen only asks, it has no patterns of its own."""
-    try:
-        classify(text)
-    except PosError:
-        return False
-    return True
-
-
-class WedgeBuffer:
-    """What a keyboard-wedge scanner typed while focus was not in a text field.
-
-    Printable characters collect; Enter hands back what was collected (and empties the buffer);
-    any other key (arrows, Esc, F-keys) starts over. Classification decides the rest: the same
-    text typed slowly by hand counts too, so nothing here depends on timing.
-    """
-
-    def __init__(self, limit: int = MAX_SCAN) -> None:
-        self.limit = limit
-        self.text = ""
-
-    def feed(self, key: str, character: str | None) -> str | None:
-        if key == "enter":
-            text, self.text = self.text, ""
-            return text or None
-        if character is not None and len(character) == 1 and character.isprintable():
-            self.text = (self.text + character)[-self.limit :]
-        else:
-            self.text = ""
-        return None
 
 
 def clean_text(text: str, limit: int = MAX_SCAN) -> str | None:
@@ -114,6 +86,14 @@ class BillState:
 
 
 class Identified(Message):
+    def __init__(self, patient: PatientView) -> None:
+        super().__init__()
+        self.patient = patient
+
+
+class PatientRefreshed(Message):
+    """The center's fresh 1101 answer for the patient on the counter (after a settlement)."""
+
     def __init__(self, patient: PatientView) -> None:
         super().__init__()
         self.patient = patient
@@ -394,6 +374,16 @@ class CashierScreen(TranslatedBindings, Screen[None]):
             return
         self.post_message(SettledMsg(done))
 
+    @work(group="refresh", exclusive=True)
+    async def refresh_patient(self) -> None:
+        """After a settlement: the account and each giver's available amount as the center now
+        has them (1101 again). A failure only leaves the panel as it was; the settlement stands."""
+        try:
+            patient = await self.app.call(self.app.desk.refresh_patient)
+        except Exception:
+            return
+        self.post_message(PatientRefreshed(patient))
+
     @work(group="desk")
     async def run_reverse(self) -> None:
         try:
@@ -542,6 +532,17 @@ class CashierScreen(TranslatedBindings, Screen[None]):
             "ok",
         )
         self._open_receipt()
+        if not msg.done.already:
+            self.refresh_patient()
+
+    @on(PatientRefreshed)
+    def _patient_refreshed(self, msg: PatientRefreshed) -> None:
+        current = self.state.patient
+        if current is None or current.psn_no != msg.patient.psn_no:
+            return  # the counter has moved on to someone else
+        self.state.patient = msg.patient
+        self.query_one(PatientPanel).show_patient(msg.patient)
+        self.query_one("#patient-brief", Static).update(patient_brief(msg.patient))
 
     # ------------------------------------------------------------------ inputs
 

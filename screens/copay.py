@@ -20,7 +20,7 @@ from engine.codes import Relationship
 from engine.money import yuan
 from pos.i18n import get_lang, t
 from pos.services.views import CopayOption, PresettleView, own_acct_pay
-from screens.common import ForwardsScans, StatusLine, TranslatedBindings, key
+from screens.common import ForwardsScans, StatusLine, TranslatedBindings, Wrapped, key, wrap_text
 from screens.widgets import code_label
 
 
@@ -33,7 +33,7 @@ class CopayChoice:
 def option_prompt(o: CopayOption) -> Text:
     text = Text()
     text.append(o.giver_name_masked, style="bold")
-    rel = code_label(Relationship, o.relationship)
+    rel = code_label(Relationship, o.giver_is)  # who the giver is to the patient
     text.append(f"（{rel}）" if get_lang() == "zh" else f" ({rel})")
     if o.usable:
         text.append(f"  {t('copay.available')} ", style="green")
@@ -68,11 +68,13 @@ class CopayModal(ForwardsScans, TranslatedBindings, ModalScreen[CopayChoice | No
         with Vertical(classes="modal-box", id="copay-box"):
             yield Static(t("copay.title"), classes="modal-title")
             yield Static(
-                t(
-                    "copay.due",
-                    part=yuan(s.amount("psn_part_amt")),
-                    own=yuan(own_acct_pay(s.money)),
-                    cash=yuan(s.amount("psn_cash_pay")),
+                Wrapped(
+                    t(
+                        "copay.due",
+                        part=yuan(s.amount("psn_part_amt")),
+                        own=yuan(own_acct_pay(s.money)),
+                        cash=yuan(s.amount("psn_cash_pay")),
+                    )
                 ),
                 id="copay-due",
             )
@@ -95,6 +97,23 @@ class CopayModal(ForwardsScans, TranslatedBindings, ModalScreen[CopayChoice | No
 
     def on_mount(self) -> None:
         self.query_one("#copay-list", SelectionList).focus()
+        self.call_after_refresh(self._wrap_prompts)
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._wrap_prompts)
+
+    def _wrap_prompts(self) -> None:
+        """Each giver's line (and a refusal's reasons) broken by the CJK rule at the list's width,
+        its later lines indented under the name: Textual's own wrap would start a line with 。"""
+        listing = self.query_one("#copay-list", SelectionList)
+        gutter = listing._get_left_gutter_width() + 2  # ▐X▌ and the option's padding
+        width = listing.scrollable_content_region.width - gutter
+        if width < 8:
+            return
+        for index, option in enumerate(self.options):
+            listing.replace_option_prompt_at_index(
+                index, wrap_text(option_prompt(option), width, indent=2)
+            )
 
     def action_accept(self) -> None:
         chosen = list(self.query_one("#copay-list", SelectionList).selected)

@@ -29,7 +29,9 @@ def binding_rows(screen: Screen) -> list[tuple[str, str, str]]:
                 if not ident or "." in ident or ident in seen:
                     continue
                 seen.add(ident)
-                keys = app.get_key_display(b) if hasattr(app, "get_key_display") else b.key
+                # Both keys (F5/^P) here, also where the footer shows only F5 (80 columns).
+                show = getattr(app, "key_display", app.get_key_display)
+                keys = show(b)
                 rows.append((keys, b.description, ident))
     return rows
 

@@ -47,6 +47,7 @@ class LoginScreen(TranslatedBindings, Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         key("enter", "submit", "key.login", id="login-submit", show=True),
         key("f2", "desk", "key.desk_mode", id="login-desk"),
+        key("f3", "unlock", "key.unlock", id="login-unlock"),
     ]
 
     def __init__(self) -> None:
@@ -149,7 +150,10 @@ class LoginScreen(TranslatedBindings, Screen[None]):
         try:
             session = await self.app.call_desk("login", cashier, pin, station or None)
         except Exception as exc:
-            self.post_message(LoginRefused(error_text(exc), during_login=True))
+            text = error_text(exc)
+            if getattr(exc, "code", "") == "AUTH_LOCKED":  # the way out: F3, a supervisor
+                text += t("login.locked_hint")
+            self.post_message(LoginRefused(text, during_login=True))
             return
         self.post_message(LoggedIn(session))
 
@@ -167,6 +171,32 @@ class LoginScreen(TranslatedBindings, Screen[None]):
         from screens.desk import DeskScreen
 
         self.app.switch_screen(DeskScreen())
+
+    def action_unlock(self) -> None:
+        """F3: a supervisor lifts a cashier's lockout (screens/unlock.py); then the cashier logs in."""
+        from screens.unlock import UnlockModal
+
+        cashier = self.query_one("#cashier-no", Input).value.strip()
+        station = self.query_one("#station", Select).value
+        station_id = station if isinstance(station, str) and station != AUTO else None
+
+        def done(result) -> None:
+            if result is None:
+                return
+            self.query_one("#cashier-no", Input).value = result.cashier_no
+            pin_input = self.query_one("#pin", Input)
+            pin_input.value = ""
+            pin_input.focus()
+            self.query_one(StatusLine).show(
+                t(
+                    "login.unlocked",
+                    cashier=f"{result.cashier_no} {result.cashier_name}",
+                    supervisor=f"{result.supervisor_no} {result.supervisor_name}",
+                ),
+                "ok",
+            )
+
+        self.app.push_screen(UnlockModal(cashier, station_id), done)
 
     @on(LoggedIn)
     def _logged_in(self, msg: LoggedIn) -> None:

@@ -16,7 +16,7 @@ from textual.widgets.option_list import Option
 from engine.codes import MedType
 from pos.i18n import t
 from pos.services.views import LineView
-from screens.common import ForwardsScans, StatusLine, TranslatedBindings, key
+from screens.common import ForwardsScans, ScanInput, StatusLine, TranslatedBindings, key
 from screens.widgets import code_label
 
 MAX_QTY = Decimal("9999")
@@ -105,7 +105,7 @@ class QuantityModal(ForwardsScans, TranslatedBindings, ModalScreen[Decimal | Non
             yield Static(
                 t("quantity.line", name=self.line.name, qty=f"{self.line.cnt.normalize():f}")
             )
-            yield Input(value=f"{self.line.cnt.normalize():f}", id="qty", max_length=12)
+            yield ScanInput(value=f"{self.line.cnt.normalize():f}", id="qty", max_length=12)
             yield StatusLine("", id="qty-status")
         yield Footer()
 

@@ -17,7 +17,7 @@ from textual.widgets import Footer, Input, Label, Static
 from engine.money import yuan
 from pos.i18n import t
 from pos.services.views import TENDER_METHODS, TenderInput
-from screens.common import ForwardsScans, StatusLine, TranslatedBindings, key
+from screens.common import ForwardsScans, ScanInput, StatusLine, TranslatedBindings, key
 
 METHODS = TENDER_METHODS
 MAX_TENDER = Decimal("999999.99")
@@ -63,9 +63,9 @@ class TenderModal(ForwardsScans, TranslatedBindings, ModalScreen[list[TenderInpu
                 for m in METHODS:
                     yield Label(t("tender.method." + m))
                     value = f"{self.due:.2f}" if m == "cash" else ""
-                    yield Input(value=value, id=f"amt-{m}", placeholder="0.00", max_length=14)
+                    yield ScanInput(value=value, id=f"amt-{m}", placeholder="0.00", max_length=14)
                 yield Label(t("tender.received"))
-                yield Input(
+                yield ScanInput(
                     value="", id="received", placeholder=t("tender.received_ph"), max_length=14
                 )
             yield Static("", id="tender-summary")

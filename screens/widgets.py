@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from rich.cells import cell_len
 from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 from textual.widgets import DataTable, RichLog, Static
+from textual.widgets.data_table import ColumnKey
 
 from engine.codes import (
     MdtrtCertType,
@@ -19,7 +21,7 @@ from engine.codes import (
 from engine.copay import BindingStatus
 from engine.masking import mask_certno, mask_name
 from engine.money import yuan
-from pos.cells import fit
+from pos.cells import fit, wrap_cells
 from pos.i18n import gend_code, get_lang, t
 from pos.services.views import (
     CopayOption,
@@ -28,6 +30,7 @@ from pos.services.views import (
     PatientView,
     own_acct_pay,
 )
+from screens.common import Wrapped
 
 
 def code_label(enum, code: str | None) -> str:
@@ -95,14 +98,16 @@ class PatientPanel(Static):
             grid,
         ]
         for warning in patient_warnings(p):
-            parts.append(Text("※" + warning, style="bold yellow"))
+            parts.append(Wrapped(Text("※" + warning, style="bold yellow"), indent=2))
         parts.append(Text(t("patient.bindings"), style="bold"))
         if not p.bindings:
             parts.append(Text("  " + t("patient.no_bindings"), style="dim"))
         for b in p.bindings:
             line = Text("  ")
             line.append(b.giver_name_masked, style="bold")
-            line.append(f" {code_label(Relationship, b.relationship)} ")
+            line.append(
+                f" {code_label(Relationship, b.giver_is)} "
+            )  # who the giver is to the patient
             if b.usable:
                 line.append(f"{t('patient.can_use')} {yuan(b.available)}", style="green")
             elif b.status == "active":
@@ -111,11 +116,11 @@ class PatientPanel(Static):
                 line.append(t("patient.cannot_use"), style="red")
             else:
                 line.append(code_label(BindingStatus, b.status), style="red")
-            parts.append(line)
+            parts.append(Wrapped(line, indent=4))
             if not b.usable and b.reasons:
                 sep = "" if get_lang() == "zh" else " "
                 reasons = sep.join(r.text(get_lang()) for r in b.reasons)
-                parts.append(Text("    " + reasons, style="red"))
+                parts.append(Wrapped(Text("    " + reasons, style="red"), indent=4))
         self.update(Group(*parts))
 
 
@@ -133,41 +138,103 @@ def patient_warnings(p: PatientView) -> list[str]:
 
 
 class BillTable(DataTable):
-    """The visit's charge lines: 甲/乙/丙, name, category, price/ceiling, quantity, amount."""
+    """The visit's charge lines: 甲/乙/丙, name, category, price/ceiling, quantity, amount.
+
+    The name column gets the width the table has once the other columns are measured (it was a
+    fixed 12 cells: 普通门诊挂… at any width); a name wider than that wraps onto a second line by
+    the CJK rule. Where even that leaves too little (80 columns), the category column goes first.
+    """
+
+    MIN_NAME = 10  # below this the category column makes way for the name
 
     def on_mount(self) -> None:
         self.cursor_type = "row"
         self.zebra_stripes = True
+        self._lines: tuple[LineView, ...] = ()
+        self._with_category: bool | None = None
+        self._set_columns(True)
+
+    def _set_columns(self, with_category: bool) -> None:
+        if self._with_category == with_category:
+            return
+        self.clear(columns=True)
         self.add_column(t("bill.lv"), key="lv")
         self.add_column(t("bill.name"), key="name")
-        self.add_column(t("bill.category"), key="cat")
+        if with_category:
+            self.add_column(t("bill.category"), key="cat")
         self.add_column(t("bill.price"), key="price")
         self.add_column(t("bill.qty"), key="qty")
         self.add_column(t("bill.amount"), key="amount")
+        self._with_category = with_category
+
+    @staticmethod
+    def _cells(line: LineView) -> dict[str, str]:
+        price = f"{line.pric:.2f}"
+        ceiling = line.pric_uplmt_amt
+        if ceiling is not None and ceiling < line.pric:
+            price += f"/{ceiling:.2f}"
+        cat = code_label(MedChrgitmType, line.med_chrgitm_type)
+        if get_lang() == "zh":
+            cat = cat.removesuffix("费")
+        return {
+            "lv": "甲" if get_lang() == "zh" else "A",
+            "cat": fit(cat, 8),
+            "price": price,
+            "qty": f"{line.cnt.normalize():f}",
+            "amount": yuan(line.amount),
+        }
+
+    def name_width(self, lines: tuple[LineView, ...], with_category: bool) -> int:
+        """The cells the name column has: the table's width less the other columns (measured
+        from their headers and this bill's cells) and every column's padding."""
+        pad = 2 * self.cell_padding
+        cells = [self._cells(line) for line in lines]
+        keys = ["lv", "price", "qty", "amount"] + (["cat"] if with_category else [])
+        others = 0
+        for k in keys:
+            header = cell_len(t("bill.category" if k == "cat" else f"bill.{k}"))
+            others += max([header] + [cell_len(c[k]) for c in cells]) + pad
+        width = self.size.width or 60
+        if len(lines) + 1 > (self.size.height or 99):  # a vertical scrollbar takes its cells
+            width -= self.styles.scrollbar_size_vertical
+        return width - others - pad
 
     def show_lines(self, lines: tuple[LineView, ...], keep: int | None = None) -> None:
+        self._lines = lines
+        space = self.name_width(lines, True)
+        with_category = space >= self.MIN_NAME
+        if not with_category:
+            space = self.name_width(lines, False)
+        self._set_columns(with_category)
         self.clear()
-        for line in lines:
-            price = f"{line.pric:.2f}"
-            ceiling = line.pric_uplmt_amt
-            if ceiling is not None and ceiling < line.pric:
-                price += f"/{ceiling:.2f}"
-            cat = code_label(MedChrgitmType, line.med_chrgitm_type)
-            if get_lang() == "zh":
-                cat = cat.removesuffix("费")
-            qty = f"{line.cnt.normalize():f}"
-            name = fit(line.name, 12)
-            self.add_row(
-                lv_tag(line.chrgitm_lv),
-                name,
-                fit(cat, 8),
-                Text(price, justify="right"),
-                Text(qty, justify="right"),
-                Text(yuan(line.amount), justify="right"),
-                key=str(line.line_no),
-            )
+        longest = max((cell_len(x.name) for x in lines), default=0)
+        header = cell_len(t("bill.name"))
+        width = max(header, min(longest, max(space, 6)))
+        name_column = self.columns[ColumnKey("name")]
+        name_column.auto_width = False
+        name_column.width = width
+        names = [wrap_cells(line.name, width) or [""] for line in lines]
+        names = [x if len(x) <= 2 else [x[0], fit("".join(x[1:]), width)] for x in names]
+        if sum(len(x) for x in names) + 1 > (self.size.height or 99):
+            # No room below for second lines (80×24): one line each, cut with …
+            names = [[fit(line.name, width)] for line in lines]
+        for line, name in zip(lines, names, strict=True):
+            cells = self._cells(line)
+            row = [lv_tag(line.chrgitm_lv), Text("\n".join(name))]
+            if with_category:
+                row.append(cells["cat"])
+            row += [
+                Text(cells["price"], justify="right"),
+                Text(cells["qty"], justify="right"),
+                Text(cells["amount"], justify="right"),
+            ]
+            self.add_row(*row, key=str(line.line_no), height=len(name))
         if keep is not None and str(keep) in self.rows:
             self.move_cursor(row=self.get_row_index(str(keep)))
+
+    def on_resize(self) -> None:
+        if self._lines:
+            self.show_lines(self._lines, keep=self.current_line_no())
 
     def current_line_no(self) -> int | None:
         if not self.row_count:
@@ -297,7 +364,7 @@ class SplitPanel(Static):
                 grid.add_row(label, value)
                 for o in options:
                     if o.used:
-                        rel = code_label(Relationship, o.relationship)
+                        rel = code_label(Relationship, o.giver_is)
                         grid.add_row(
                             Text(
                                 f"     {o.giver_name_masked} {rel}",
@@ -330,7 +397,7 @@ class WhyPanel(Static):
 
     def show_trace(self, trace: tuple[str, ...]) -> None:
         self.border_title = t("why.title")
-        self.update(Group(*(Text("·" + line) for line in trace)))
+        self.update(Group(*(Wrapped("·" + line, indent=1) for line in trace)))
 
 
 class MessageLog(RichLog):

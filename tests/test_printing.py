@@ -88,13 +88,13 @@ SETTLEMENT = SettlementView(
         {
             "giver_psn_no": "6527000000000001",
             "giver_name_masked": "艾**·买买提",
-            "relationship": "parent",
+            "relationship": "child",  # the binding's: the patient is their child
             "amount": "20.00",
         },
         {
             "giver_psn_no": "6527000000000002",
             "giver_name_masked": "古*",
-            "relationship": "parent",
+            "relationship": "child",  # the binding's: the patient is their child
             "amount": "15.50",
         },
     ),

@@ -47,8 +47,8 @@ def sample() -> ReceiptData:
         1, "settle", "S652700202506160001", "M1", "MZ202500000001", 1, "MD1", "CB1",
         "6527000000000004", "阿依努尔·艾力", "390", "11",
         datetime(2025, 6, 16, 10, 30, 5, tzinfo=CHINA), "1001", amounts,
-        ({"giver_name_masked": "艾*", "relationship": "parent", "amount": "50.00"},
-         {"giver_name_masked": "古*", "relationship": "parent", "amount": "30.00"}),
+        ({"giver_name_masked": "艾*", "relationship": "child", "amount": "50.00"},
+         {"giver_name_masked": "古*", "relationship": "child", "amount": "30.00"}),
         (TenderView(1, "cash", d("30.00"), d("50.00"), d("20.00")),
          TenderView(2, "wechat", d("15.00"), d("15.00"), d("0.00"))),
     )  # fmt: skip

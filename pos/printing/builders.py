@@ -29,6 +29,7 @@ from pos.services.views import (
     SettlementView,
     SettleOutcome,
     StationView,
+    giver_is,
 )
 
 
@@ -343,7 +344,7 @@ def build_slip(data: ReceiptData, lang: str = "zh") -> Document:
         name = mask_name(str(giver.get("giver_name_masked") or giver.get("giver") or ""))
         rel = giver.get("relationship")
         if rel:
-            rel_label = t.code(Relationship, rel)
+            rel_label = t.code(Relationship, giver_is(str(rel)))  # the giver, to the patient
             label = f"{name}（{rel_label}）" if lang == "zh" else f"{name} ({rel_label})"
         else:
             label = name

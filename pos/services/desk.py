@@ -37,6 +37,7 @@ from pos.services.link import CenterLink, CenterPort, MessageRecord, MsgIds
 from pos.services.office import Office
 from pos.services.refund import Refunds
 from pos.services.rows import station_view
+from pos.services.unlocking import Unlocking
 from pos.services.views import (
     ApprovalView,
     CashierView,
@@ -57,6 +58,7 @@ from pos.services.views import (
     SettleOutcome,
     StationView,
     TenderInput,
+    UnlockView,
     VirtualCard,
     VisitView,
 )
@@ -122,6 +124,7 @@ class CashierDesk:
         self.refunds = Refunds(window, self.bill, self.inflight)
         self.closing = Closing(window)
         self.office = Office(window)
+        self.unlocking = Unlocking(window)
 
     @property
     def window(self) -> Window:
@@ -257,6 +260,18 @@ class CashierDesk:
             unlock(row)
             window.audit(s, "cashier.unlock", cashier_no)
 
+    @guarded
+    def unlock_with_supervisor(
+        self, supervisor_no: str, pin: str, cashier_no: str, station_id: str | None = None
+    ) -> UnlockView:
+        """At the login screen: a supervisor's own number and PIN lift a cashier's lockout
+        (audited; nobody signs in). No window given: as at login, the supervisor's institution's."""
+        if station_id:
+            self._bind(station_id)
+        elif self._window is None:
+            self._bind(self._station_for(supervisor_no))
+        return self.unlocking.unlock(supervisor_no, pin, cashier_no)
+
     # ------------------------------------------------------------------ identify
 
     @guarded
@@ -267,6 +282,10 @@ class CashierDesk:
         if previous is not None:
             self.bill.abandon(previous)
         return patient
+
+    @guarded
+    def refresh_patient(self) -> PatientView:
+        return self.identification.refresh()
 
     def virtual_cards(self) -> list[VirtualCard]:
         return Identification.virtual_cards()

@@ -49,11 +49,36 @@ class Identification:
     def identify(self, scan_text: str) -> PatientView:
         """Classify the scan (e-voucher / 身份证 / 社保卡), ask the center (1101), show the patient."""
         window = self.window
-        cashier = window.require_cashier()
+        window.require_cashier()
         cert_type, cert_no = classify(scan_text)
+        patient = self._read(cert_type.value, cert_no, "identify")
+        window.counter.clear_patient()
+        window.counter.patient = patient
+        return patient
+
+    def refresh(self) -> PatientView:
+        """Ask the center again (1101) about the patient on the counter, with the credential they
+        showed: after a settlement the account balance and each giver's available amount are the
+        center's new ones. The open visit stays as it is."""
+        window = self.window
+        window.require_cashier()
+        current = window.require_patient()
+        patient = self._read(current.mdtrt_cert_type, current.mdtrt_cert_no, "identify.refresh")
+        if patient.psn_no != current.psn_no:  # the same credential names the same person
+            raise PosError(
+                "CENTER_BAD_OUTPUT",
+                "1101 返回了另一位人员",
+                "1101 answered with another person",
+            )
+        window.counter.patient = patient
+        return patient
+
+    def _read(self, cert_type: str, cert_no: str, action: str) -> PatientView:
+        window = self.window
+        cashier = window.require_cashier()
         out = window.link.call(
             "1101",
-            {"mdtrt_cert_type": cert_type.value, "mdtrt_cert_no": cert_no},
+            {"mdtrt_cert_type": cert_type, "mdtrt_cert_no": cert_no},
             opter=cashier.cashier_no,
         )
         base = out.get("baseinfo") or {}
@@ -63,13 +88,13 @@ class Identification:
         certno = str(base.get("certno", ""))
         with window.db.transaction() as s:
             orders = queries.waiting_order_nos(s, certno, window.station.fixmedins_code)
-            window.audit(s, "identify", base["psn_no"], {"cert_type": cert_type.value})
+            window.audit(s, action, base["psn_no"], {"cert_type": cert_type})
         ext = exp.get("insuinfo")
         insurances = tuple(insurance_view(row, ext) for row in out.get("insuinfo") or [])
         name = str(base.get("psn_name", ""))
         shown = shown_insurance(insurances)
-        patient = PatientView(
-            mdtrt_cert_type=cert_type.value,
+        return PatientView(
+            mdtrt_cert_type=cert_type,
             mdtrt_cert_no=cert_no,
             psn_no=base["psn_no"],
             psn_name=name,
@@ -85,9 +110,6 @@ class Identification:
             pending_orders=tuple(orders),
             region_name=region_names().get(shown.insuplc_admdvs, "") if shown else "",
         )
-        window.counter.clear_patient()
-        window.counter.patient = patient
-        return patient
 
     @staticmethod
     def virtual_cards() -> list[VirtualCard]:

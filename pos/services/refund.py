@@ -32,6 +32,17 @@ def _already() -> PosError:
     )
 
 
+def _selfpay_not_supported() -> PosError:
+    # Not built yet (#8): a 全自费 settlement has no 2208 at the center, its 冲红 would need its
+    # own kind in the books, the day close and `pos db check`. Said plainly instead.
+    return PosError(
+        "REFUND_SELFPAY",
+        "全自费结算暂不支持在本系统退费：请按医院财务流程线下退款（不经医保中心）",
+        "Refunding a self-pay (全自费) settlement is not supported here yet: refund it by the "
+        "hospital's own procedure (the insurance center is not involved)",
+    )
+
+
 class Refunds:
     """Uses the window, the bill (to reopen a partly refunded visit) and the in-flight record."""
 
@@ -63,7 +74,11 @@ class Refunds:
                 "The supervisor's approval is for another action: approve this refund again",
             )
         with window.db.reading() as s:
-            orig = queries.settlement_by_setl_id(s, setl_id, kind="settle")
+            orig = queries.settlement_by_setl_id(s, setl_id)
+            if orig is not None and orig.kind == "selfpay":
+                raise _selfpay_not_supported()
+            if orig is not None and orig.kind != "settle":
+                orig = None  # a 冲红 row is not refunded
             if orig is None or orig.fixmedins_code != window.station.fixmedins_code:
                 raise PosError(
                     "SETTLEMENT_UNKNOWN",

@@ -88,6 +88,24 @@ class InsuranceView:
         return self.psn_insu_stas == "1"
 
 
+# A binding's relationship is what the beneficiary is to the giver (fixtures/families: "child" =
+# the patient is the giver's child). At the counter the giver is named beside the patient, so it
+# is said the other way round: who the giver is to the patient (the child's giver is a parent).
+GIVER_TO_PATIENT = {
+    "spouse": "spouse",
+    "parent": "child",
+    "child": "parent",
+    "sibling": "sibling",
+    "grandparent": "grandchild",
+    "grandchild": "grandparent",
+}
+
+
+def giver_is(relationship: str) -> str:
+    """Who the giver is to the patient (a Relationship code), from the binding's relationship."""
+    return GIVER_TO_PATIENT.get(relationship, relationship)
+
+
 # The reasons that say a binding is not in force, and the status each one means.
 _STATUS_BY_REASON = (
     ("BINDING_UNBOUND", "unbound"),
@@ -104,7 +122,7 @@ class CopayOption:
     binding_id: str
     giver_psn_no: str
     giver_name_masked: str
-    relationship: str
+    relationship: str  # the binding's: what the patient is to the giver (see giver_is)
     usable: bool
     available: Decimal
     reasons: tuple[Reason, ...] = ()  # why not, when not usable
@@ -119,6 +137,11 @@ class CopayOption:
         """BindingStatus code: active / pending / unbound / rejected / ended."""
         codes = {r.code for r in self.reasons}
         return next((status for code, status in _STATUS_BY_REASON if code in codes), "active")
+
+    @property
+    def giver_is(self) -> str:
+        """Who the giver is to the patient (父母 for a child's giver): what the counter shows."""
+        return giver_is(self.relationship)
 
     @property
     def quota_left(self) -> Decimal | None:
@@ -448,6 +471,18 @@ class ApprovalView:
     subject: str  # the setl_id
     reason: str
     at: datetime
+
+
+@dataclass(frozen=True)
+class UnlockView:
+    """A cashier's PIN lockout lifted by a supervisor (number and PIN checked, audited)."""
+
+    cashier_no: str
+    cashier_name: str
+    supervisor_no: str
+    supervisor_name: str
+    at: datetime
+    was_locked_until: datetime | None  # None: the number was not locked (its count is reset)
 
 
 @dataclass(frozen=True)

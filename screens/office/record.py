@@ -331,6 +331,9 @@ class RecordModal(TranslatedBindings, ModalScreen[bool]):
         if record.refund is not None:
             self.status.show(t("office.refund.already", hc=record.refund.receipt_no), "error")
             return
+        if record.settlement.kind == "selfpay":  # said before the supervisor is asked
+            self.status.show(t("office.refund.selfpay"), "error")
+            return
         from screens.office.refund import RefundModal
 
         def requested(request: RefundRequest | None) -> None:

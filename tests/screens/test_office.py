@@ -240,3 +240,27 @@ async def test_lost_answer_is_not_balanced_and_2601_from_the_screen_fixes_it(mak
         assert "已冲正 2207" in status(app) and "全部平" in status(app)
         assert office.query_one("#lost-table").row_count == 0
         assert app.desk.pending_reversals() == []
+
+
+async def test_a_selfpay_settlement_is_refused_for_refund_with_a_clear_message(make_app):
+    # #8: refunding 全自费 is not built yet; the back office says so before asking a supervisor.
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await login(pilot)
+
+        def run():
+            desk = app.desk
+            desk.identify(P.GRANDMA_TERMINATED)  # 乌云: insurance terminated, so 全自费
+            desk.open_selfpay_visit("11")
+            pre = desk.presettle()
+            done = desk.settle([TenderInput("cash", pre.psn_cash_pay)])
+            desk.clear_patient()
+            return done
+
+        done = await app.call(run)
+        assert done.settlement.kind == "selfpay"
+        await open_first_record(pilot)
+        await press(pilot, "f7")
+        assert isinstance(app.screen, RecordModal)  # no refund dialog, no supervisor asked
+        assert "全自费结算暂不支持在本系统退费" in status(app)
+        assert refunds_of(app, done.settlement.setl_id) == []
