@@ -370,7 +370,7 @@ class CashierScreen(TranslatedBindings, Screen[None]):
         try:
             done = await self.app.call(self.app.desk.settle, tenders)
         except Exception as exc:
-            self.post_message(Failed("settle", error_text(exc)))
+            self.post_message(Failed("settle", error_text(exc), getattr(exc, "code", "")))
             return
         self.post_message(SettledMsg(done))
 
@@ -411,6 +411,12 @@ class CashierScreen(TranslatedBindings, Screen[None]):
         self._done()
         if msg.step == "settle":
             self._settling = False
+        if msg.code == "SETTLE_REFUSED":
+            # The desk dropped the split: F5 pre-settles afresh and asks about co-pay again,
+            # with each giver as the center sees them now.
+            self._split_stale = True
+            self.state.copay_decided = False
+            self.state.chosen_givers = []
         text = msg.text
         if msg.code in SELFPAY_HINT:  # the way on: charge it as 全自费 (F3)
             text = f"{text}{t('status.selfpay_hint')}"

@@ -340,9 +340,19 @@ class Checkout:
                 f"结算（2207）响应丢失，结果未知。请先冲正（2601，报文 {msgid}，按 F12）再重新结算",
                 f"The 2207 response was lost; the outcome is unknown. Reverse it (2601, msgid {msgid}, F12) first",
             ) from None
-        except PosError:
+        except PosError as refused:
+            # The center said no: nothing was settled, and the split it was built on is no
+            # longer one to take money for (a giver's quota or balance may have moved since
+            # 2206). It is dropped, so the next step can only be a fresh pre-settlement.
             self.inflight.close_call(msgid, "refused")
-            raise
+            window.counter.presettle = None
+            raise PosError(
+                "SETTLE_REFUSED",
+                f"{refused.message_zh.rstrip('。')}。本次预结算已作废，请按 F5 重新预结算",
+                f"{refused.message_en.rstrip('.')}. This pre-settlement is void: press F5 to "
+                "pre-settle again",
+                field=refused.field,
+            ) from None
         setlinfo = out.get("setlinfo") or {}
         with window.db.reading() as s:
             known = queries.settlement_by_setl_id(s, str(setlinfo.get("setl_id")))

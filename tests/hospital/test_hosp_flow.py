@@ -423,3 +423,34 @@ def test_the_message_log_shows_the_platforms_shapes(desk):
     assert (
         log["2206"].response["err_msg"] is None and len(log["2206"].response["respond_time"]) == 17
     )
+
+
+def test_a_refused_settlement_voids_its_presettlement(db, desk, desk_at):
+    """Between 2206 and 2207 the father's quota for AIZMAT is spent at a pharmacy: the 2207 is
+    refused, and the pre-settlement it was built on can no longer be settled or tendered."""
+    desk.identify(AIZMAT)
+    desk.open_visit("11")
+    father = [o.giver_psn_no for o in desk.presettle().copay_options if o.usable]
+    pre = desk.presettle(copay_givers=father)
+    assert pre.setlinfo["acct_mulaid_pay"] > 0
+
+    pharmacy = desk_at(BT_PHARMACY, "1201")
+    pharmacy.identify(AIZMAT)
+    pharmacy.open_visit("41")
+    pharmacy.add_line("HD00001", "150")  # 1,875.00: more than the father's quota for the boy
+    mine = pharmacy.presettle()
+    mine = pharmacy.presettle(copay_givers=[o.giver_psn_no for o in mine.copay_options if o.usable])
+    assert sum(Decimal(d["amount"]) for d in mine.mulaid_detail) > 0
+    pharmacy.settle(pay(mine.psn_cash_pay))
+
+    with pytest.raises(PosError) as refused:
+        desk.settle(pay(pre.psn_cash_pay))
+    assert refused.value.code == "SETTLE_REFUSED"
+    assert "F5" in refused.value.message_zh
+    with pytest.raises(PosError) as again:  # the old split is gone: pre-settle again first
+        desk.settle(pay(pre.psn_cash_pay))
+    assert again.value.code == "PRESETTLE_REQUIRED"
+    fresh = desk.presettle()
+    assert all(o.giver_psn_no not in father or not o.usable for o in fresh.copay_options)
+    desk.settle(pay(fresh.psn_cash_pay))
+    assert problems(db) == []

@@ -79,16 +79,16 @@ async def test_a_wrong_drawer_count_loses_the_drawer(room, tmp_path):
     assert "20.00" in item.zh and "203.00" in item.en and "0.00" in item.en
 
 
-async def test_forcing_the_old_split_after_the_balance_changed_settles_nothing(room, tmp_path):
-    """balance_changes: settling again on the old pre-settlement is refused again; the points for
-    the outcome, the amounts and the givers are lost."""
+async def test_the_old_split_cannot_be_forced_after_the_balance_changed(room, tmp_path):
+    """balance_changes: after the refusal the old pre-settlement is void, so F8 F8 again cannot
+    re-send it: F8 pre-settles afresh (the sister no longer pays) and settles the new cash."""
     sc = scenario("zt-balance-changes")
-    steps = [*sc.play[:4], step(keys=["f8", "f8"])]
+    steps = [*sc.play[:4], step(keys=["f8", "f8", "f8"])]
     app, card = await play(room, sc, tmp_path, steps)
-    assert lost(card) == {"outcome", "amounts", "givers"}
-    refused = [e for e in app.attempt.desk.training_center.log if e.infno == "2207"]
-    assert len(refused) == 2 and not any(e.ok for e in refused)
-    assert "共济额度已用完" in str(refused[-1].response)
+    settles = [e for e in app.attempt.desk.training_center.log if e.infno == "2207"]
+    assert [e.ok for e in settles] == [False, True]
+    assert "共济额度已用完" in str(settles[0].response)
+    assert card.full_marks
 
 
 async def test_hints_cost_points(room, tmp_path):
