@@ -411,7 +411,7 @@ class CashierScreen(TranslatedBindings, Screen[None]):
         self._done()
         if msg.step == "settle":
             self._settling = False
-        if msg.code == "SETTLE_REFUSED":
+        if msg.code in ("SETTLE_REFUSED", "SETTLE_AMOUNT_CHANGED"):
             # The desk dropped the split: F5 pre-settles afresh and asks about co-pay again,
             # with each giver as the center sees them now.
             self._split_stale = True

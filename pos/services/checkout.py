@@ -370,6 +370,7 @@ class Checkout:
             )
         if problems or not setlinfo.get("setl_id"):
             self.inflight.reverse(msgid, "2207", visit.psn_no, cashier.cashier_no)
+            window.counter.presettle = None  # as for a refusal: only a fresh split may settle
             raise PosError(
                 "SETTLE_AMOUNT_CHANGED",
                 "结算结果与预结算不一致（如共济人余额刚被使用），已自动冲正，请重新预结算",

@@ -454,3 +454,31 @@ def test_a_refused_settlement_voids_its_presettlement(db, desk, desk_at):
     assert all(o.giver_psn_no not in father or not o.usable for o in fresh.copay_options)
     desk.settle(pay(fresh.psn_cash_pay))
     assert problems(db) == []
+
+
+def test_a_settlement_that_differs_is_reversed_and_voids_its_presettlement(db, desk, monkeypatch):
+    """Defence in depth: should the center settle a different cash part than pre-settled, the
+    desk reverses it and the old split cannot be settled again; a fresh one settles once."""
+    desk.identify(AIZMAT)
+    desk.open_visit("11")
+    pre = desk.presettle()
+    real_call = desk.link.call
+
+    def other_cash_part(infno, data, **kw):
+        out = real_call(infno, data, **kw)
+        if infno == "2207":
+            out = {**out, "setlinfo": {**out["setlinfo"], "psn_cash_pay": "0.01"}}
+        return out
+
+    monkeypatch.setattr(desk.link, "call", other_cash_part)
+    with pytest.raises(PosError) as changed:
+        desk.settle(pay(pre.psn_cash_pay))
+    assert changed.value.code == "SETTLE_AMOUNT_CHANGED"
+    monkeypatch.setattr(desk.link, "call", real_call)
+    with pytest.raises(PosError) as again:
+        desk.settle(pay(pre.psn_cash_pay))
+    assert again.value.code == "PRESETTLE_REQUIRED"
+    fresh = desk.presettle()
+    out = desk.settle(pay(fresh.psn_cash_pay))
+    assert out.settlement.kind == "settle" and len(desk.settlements()) == 1
+    assert problems(db) == []
