@@ -243,3 +243,13 @@ def test_two_browsers_two_training_databases_and_a_real_login(server, browser):
     browser.close()
     _until("the closed tab's session directory to be removed", lambda: not first_session.exists())
     assert Path(databases[list(tabs.values())[1]]).exists()  # the other session goes on
+
+    # The class's records outlive the sessions: the trainer reads both attempts' records from
+    # the classroom directory; the closed tab's keeps the keys typed until it closed.
+    from pos.training.room import TrainingRoom
+
+    history = TrainingRoom(workdir).history()
+    assert sorted(h["trainee"] for h in history) == ["trainee-a", "trainee-b"]
+    closed = [h for h in history if h["trainee"] == "trainee-a"][0]
+    keys = TrainingRoom(workdir).load_record(closed["id"])["keys"]
+    assert keys[-1] == "enter" and "2" in keys  # the cashier number and PIN, then Enter

@@ -1,11 +1,13 @@
 """`pos serve`: the training app in browsers through textual-serve, one training database per
 browser session.
 
-    workdir/                       a new temp dir (removed at the end), or --workdir
+    workdir/                       --workdir, else the user's data directory /classroom (kept)
         template.sqlite3           the seeded training template, made once when the server starts
+        attempts/<id>/attempt.json every session's attempts: trainee, keys, messages, score card
+                                   (kept: `pos train --history --dir WORKDIR`, `--replay ID`)
         sessions/<pid>-<random>/   one browser session: a room of its own (removed when it ends)
             template.sqlite3       a copy of the template
-            attempts/<id>/training.sqlite3   the attempt's database (pos.training.room)
+            attempts/<id>/training.sqlite3   the attempt's database (gone with the session)
             session.json           {pid, screen (on top), focus (its field), attempt, database}
             receipts/              what the file printer sink writes in this session
 
@@ -58,6 +60,12 @@ def session_command(workdir: Path, scenario_id: str | None, lang: str | None) ->
     return "exec " + shlex.join(argv)
 
 
+def default_classroom_dir() -> Path:
+    from pos.training.room import default_room_dir
+
+    return default_room_dir().parent / "classroom"
+
+
 def serve(
     *,
     host: str,
@@ -71,8 +79,7 @@ def serve(
 
     from pos.training.room import TrainingRoom
 
-    own = workdir is None
-    workdir = Path(workdir or tempfile.mkdtemp(prefix="pos-classroom-")).resolve()
+    workdir = Path(workdir or default_classroom_dir()).resolve()
     try:
         workdir.mkdir(parents=True, exist_ok=True)
         (workdir / SESSIONS).mkdir(exist_ok=True)
@@ -86,12 +93,10 @@ def serve(
         )
         print(f"培训课堂 / classroom: {server.public_url}", flush=True)
         print(f"每个浏览器会话的培训数据库 / training databases: {workdir / SESSIONS}", flush=True)
+        print(f"成绩与回放 / scores and replays: pos train --history --dir {workdir}", flush=True)
         server.serve()
     finally:
-        if own:
-            shutil.rmtree(workdir, ignore_errors=True)
-        else:
-            shutil.rmtree(workdir / SESSIONS, ignore_errors=True)
+        shutil.rmtree(workdir / SESSIONS, ignore_errors=True)
     return 0
 
 
@@ -132,7 +137,9 @@ def run_session(workdir: Path, scenario_id: str | None, lang: str | None) -> int
         if settings.printer.sink == "file":  # receipts stay with the session, not the server
             printer = settings.printer.model_copy(update={"target": str(directory / "receipts")})
             settings = settings.model_copy(update={"printer": printer})
-        room = TrainingRoom(directory, lang=settings.lang)
+        # The attempt's database lives and dies with the session; its record (keys, messages,
+        # score card) goes to the classroom's directory, where the trainer reads the class.
+        room = TrainingRoom(directory, lang=settings.lang, records=Path(workdir))
         app = ClassroomApp(
             settings,
             room,
@@ -144,6 +151,9 @@ def run_session(workdir: Path, scenario_id: str | None, lang: str | None) -> int
         app.run()
     finally:
         if app is not None and app.attempt is not None:
+            # An attempt left without Ctrl+X keeps its keys and messages so far (no score card).
+            with contextlib.suppress(Exception):
+                room.save(app.attempt)
             with contextlib.suppress(Exception):
                 app.attempt.desk.db.dispose()
         shutil.rmtree(directory, ignore_errors=True)

@@ -5,7 +5,10 @@
     pos serve --host 0.0.0.0 --public-url http://classroom-pc:8000   on the local network
 
 Each browser session is a process of its own on its OWN fresh training database (a temp
-directory per session, removed when the session ends); it never opens the live database.
+directory per session, removed when the session ends); it never opens the live database. Every
+attempt's record (trainee, keys, messages, score card) is kept in the classroom directory
+(--workdir, default: the user's data directory /classroom): `pos train --history --dir DIR`
+lists the class's scores and `pos train --replay ID --dir DIR` plays an attempt back.
 Binding anything but 127.0.0.1 (--host) exposes the training app to the network: anyone who
 reaches the port can use it. No login protects the page itself.
 """
@@ -40,7 +43,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--workdir",
         default=None,
         type=Path,
-        help="where the training template and the sessions live (default: a temp dir)",
+        help="the classroom directory: the training template, the sessions, the class's records "
+        "(default: the user's data directory /classroom)",
     )
     p.add_argument("--session", default=None, type=Path, help=argparse.SUPPRESS)
     p.set_defaults(func=run)

@@ -5,7 +5,9 @@
     attempt.desk                                                   # a TrainingDesk on it
     card = room.finish(attempt)                                    # graded, written, in history
 
-Layout of the room directory (one per trainer machine; `pos serve` gives each browser its own):
+Layout of the room directory (one per trainer machine; `pos serve` gives each browser its own
+for the databases, and keeps every session's records together in the classroom's directory, so
+the class's scores and replays outlive the browser sessions):
 
     template.sqlite3                 seeded once from fixtures/, copied for every attempt
     attempts/<attempt-id>/
@@ -106,8 +108,11 @@ class TrainingRoom:
         lang: str = "zh",
         pin_cost: int | None = None,
         fixtures: Path | None = None,
+        records: Path | None = None,
     ) -> None:
+        """`records`: where each attempt's attempt.json goes (default: beside its database)."""
         self.directory = Path(directory or default_room_dir())
+        self.records = Path(records) if records is not None else self.directory
         self.lang = lang
         self.pin_cost = pin_cost
         self.fixtures = fixtures
@@ -138,12 +143,17 @@ class TrainingRoom:
         return path
 
     def _new_id(self, trainee: str, scenario: Scenario) -> str:
+        """A new attempt id, claimed by creating its records directory (two browser sessions
+        sharing the classroom's records never get the same one)."""
         base = f"{datetime.now(CHINA):%Y%m%d-%H%M%S}-{_SAFE.sub('_', trainee)[:20]}-{scenario.id}"
         attempt_id, n = base, 1
-        while (self.directory / "attempts" / attempt_id).exists():
-            n += 1
-            attempt_id = f"{base}-{n}"
-        return attempt_id
+        while True:
+            try:
+                (self.records / "attempts" / attempt_id).mkdir(parents=True)
+                return attempt_id
+            except FileExistsError:
+                n += 1
+                attempt_id = f"{base}-{n}"
 
     # ------------------------------------------------------------------ attempts
 
@@ -161,9 +171,12 @@ class TrainingRoom:
         if not trainee:
             raise PosError("TRAINEE_REQUIRED", "请填写学员姓名", "Name the trainee")
         template = self.template()
-        attempt_id = attempt_id or self._new_id(trainee, scenario)
+        if attempt_id is None:
+            attempt_id = self._new_id(trainee, scenario)
+        else:
+            (self.records / "attempts" / attempt_id).mkdir(parents=True, exist_ok=False)
         directory = self.directory / "attempts" / attempt_id
-        directory.mkdir(parents=True, exist_ok=False)
+        directory.mkdir(parents=True, exist_ok=True)
         db_path = directory / "training.sqlite3"
         _copy_sqlite(template, db_path)
         start = clock_start or datetime.now(CHINA).replace(microsecond=0)
@@ -216,7 +229,7 @@ class TrainingRoom:
             "keys": attempt.keys,
             "messages": attempt.messages,
         }
-        path = attempt.directory / "attempt.json"
+        path = self.records / "attempts" / attempt.id / "attempt.json"
         old = self.load_record(attempt.id) if path.exists() else {}
         if card is not None:
             record["score"] = card
@@ -245,7 +258,7 @@ class TrainingRoom:
             raise PosError(
                 "ATTEMPT_UNKNOWN", f"没有练习记录 {attempt_id}", f"No attempt {attempt_id}"
             )
-        path = self.directory / "attempts" / attempt_id / "attempt.json"
+        path = self.records / "attempts" / attempt_id / "attempt.json"
         try:
             return json.loads(path.read_text("utf-8"))
         except FileNotFoundError:
@@ -256,7 +269,7 @@ class TrainingRoom:
     def history(self, trainee: str | None = None) -> list[dict]:
         """Every attempt (of one trainee), oldest first: id, trainee, scenario, score."""
         out = []
-        for path in sorted((self.directory / "attempts").glob("*/attempt.json")):
+        for path in sorted((self.records / "attempts").glob("*/attempt.json")):
             try:
                 rec = json.loads(path.read_text("utf-8"))
             except (OSError, ValueError):
