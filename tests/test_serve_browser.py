@@ -250,6 +250,6 @@ def test_two_browsers_two_training_databases_and_a_real_login(server, browser):
 
     history = TrainingRoom(workdir).history()
     assert sorted(h["trainee"] for h in history) == ["trainee-a", "trainee-b"]
-    closed = [h for h in history if h["trainee"] == "trainee-a"][0]
+    closed = next(h for h in history if h["trainee"] == "trainee-a")
     keys = TrainingRoom(workdir).load_record(closed["id"])["keys"]
     assert keys[-1] == "enter" and "2" in keys  # the cashier number and PIN, then Enter
