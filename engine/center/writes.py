@@ -14,6 +14,8 @@ from functools import cache
 from sqlalchemy import bindparam, insert, literal, select, update
 from sqlalchemy.orm import Session
 
+from engine.center.onetrip import committing, execute_and_commit
+
 
 @cache
 def _insert_stmt(model):
@@ -54,7 +56,9 @@ class Writes:
                 _update_stmt(model, tuple(sorted(values))), {**params, **values}
             )
 
-    def flush(self) -> None:
+    def flush(self, *, commit: bool = False) -> None:
+        """Send what is queued. With `commit`, inside `onetrip.one_trip` on PostgreSQL, the
+        statement and the transaction's COMMIT go out together (one round trip)."""
         if not (self._inserts or self._updates):
             return
         inserts, updates = self._inserts, list(self._updates.values())
@@ -74,7 +78,10 @@ class Writes:
         for _, pk, changes in updates:
             values += [*pk.values(), *changes.values()]
         params = {f"p{n}": v for n, v in enumerate(values)}
-        self.session.connection().execute(_batch_stmt(shape), params)
+        if commit and committing(self.session):
+            execute_and_commit(self.session, _batch_stmt(shape), params)
+        else:
+            self.session.connection().execute(_batch_stmt(shape), params)
 
 
 @cache
