@@ -144,21 +144,53 @@ def fetch(session: Session, reads: Sequence[Read]) -> list[list]:
     return out
 
 
-def execute_and_commit(session: Session, stmt, params: dict) -> None:
-    """One write statement and COMMIT in one round trip (PostgreSQL in `one_trip` only)."""
-    raw = _driver(session)
-    plan = _compiled(stmt, session.get_bind().dialect)
-    binds = _bind_processors(stmt, session.get_bind().dialect)
-    values = {**plan.defaults, **params}
-    values = {k: (binds[k](v) if binds.get(k) else v) for k, v in values.items()}
+def _client_cursor(raw):
+    """A cursor that binds parameters on the client (psycopg's own literal quoting, through
+    libpq's escaping) so that several statements travel as one simple-protocol Query: the
+    server runs them all on one wake-up and answers them in one round trip."""
+    from psycopg import ClientCursor
+
+    return ClientCursor(raw)
+
+
+def _bound(cur, plan: _Compiled, params: dict, binds: dict | None = None) -> str:
+    values = {**plan.defaults, **params} if plan.defaults else params
+    if binds:
+        values = {k: (binds[k](v) if binds.get(k) else v) for k, v in values.items()}
+    return cur.mogrify(plan.sql, values)
+
+
+def execute_all(session: Session, batch: Sequence[tuple[Any, list[dict]]], *, commit: bool) -> None:
+    """Each statement once per parameter set, in order, in one pipeline (PostgreSQL), followed
+    by COMMIT when `commit` (inside `one_trip` only). Elsewhere: through SQLAlchemy, no commit."""
+    conn = session.connection()
+    dialect = conn.dialect
+    if dialect.name != "postgresql":
+        for stmt, rows in batch:
+            conn.execute(stmt, rows)
+        return
+    raw = conn.connection.driver_connection
+    plans = []
+    for stmt, rows in batch:
+        plan, binds = _compiled(stmt, dialect), _bind_processors(stmt, dialect)
+        for row in rows:
+            values = {**plan.defaults, **row} if plan.defaults else row
+            plans.append(
+                (plan.sql, {k: (binds[k](v) if binds.get(k) else v) for k, v in values.items()})
+            )
+    sql = "BEGIN"
     try:
         with raw.pipeline():
-            if raw.info.transaction_status == 0:
+            if raw.autocommit and raw.info.transaction_status == 0:
                 raw.execute("BEGIN")
-            raw.cursor().execute(plan.sql, values)
-            raw.execute("COMMIT")
-    except session.get_bind().dialect.loaded_dbapi.Error as exc:
-        raise _wrap(exc, plan.sql, None, session) from exc
+            cur = raw.cursor()
+            for sql, params in plans:
+                cur.execute(sql, params)
+            if commit:
+                sql = "COMMIT"
+                raw.execute("COMMIT")
+    except dialect.loaded_dbapi.Error as exc:
+        raise _wrap(exc, sql, None, session) from exc
 
 
 _binds_cache: dict = {}
