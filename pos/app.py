@@ -32,7 +32,7 @@ from screens.common import TranslatedBindings
 if TYPE_CHECKING:
     from pos.services.copay_desk import CopayDesk
     from pos.services.desk import CashierDesk
-    from pos.services.views import SessionView
+    from pos.services.views import SessionView, StationView
 
 T = TypeVar("T")
 SCREENS_DIR = Path(__file__).resolve().parent.parent / "screens"
@@ -101,6 +101,31 @@ class PosApp(TranslatedBindings, App[None]):
             self._executor, lambda: getattr(self._open_desk(), method)(*args)
         )
 
+    def _first_stations(self) -> list[StationView]:
+        """On the desk thread: the login screen's station list as soon as possible. With the
+        desk open, its own; else read straight from an up-to-date database (SQLAlchemy Core,
+        one query) while the desk opens next on the same thread; else the desk first."""
+        if self._desk is None and self._desk_factory is not None:
+            from pos.migrations import head
+            from pos.services.views import StationView
+            from pos.store.firstlook import stations
+
+            rows = stations(self.settings.db_url, head())
+            if rows:
+                # Display only (the login sends the chosen id; the desk makes its own views):
+                # the region's name and co-pay rules need the policies, read with the desk.
+                return [StationView(**row) for row in rows]
+        return self._open_desk().stations()
+
+    async def call_stations(self) -> list[StationView]:
+        """The station list for the login screen (`_first_stations`), on the desk thread; the
+        desk itself opens there next, once the list has been drawn (login needs it)."""
+        loop = asyncio.get_running_loop()
+        found = await loop.run_in_executor(self._executor, self._first_stations)
+        if self._desk is None:
+            self.call_after_refresh(lambda: self._executor.submit(self._open_desk))
+        return found
+
     def _open_copay(self) -> CopayDesk:
         """On the desk thread: the co-pay desk (家庭共济 经办) on the same database and clock."""
         if self._copay is None:
@@ -122,9 +147,8 @@ class PosApp(TranslatedBindings, App[None]):
 
     def on_mount(self) -> None:
         self.set_class(self.settings.training, "-training")
-        if self._desk is None:
-            # After the first paint, so the login screen shows at Textual's own speed.
-            self.call_after_refresh(lambda: self._executor.submit(self._open_desk))
+        # The database opens on the desk thread once the login screen has asked for its
+        # stations (after its first paint), or on the first desk call.
         from screens.login import LoginScreen
 
         self.push_screen(LoginScreen())

@@ -13,9 +13,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import platformdirs
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import Engine, inspect, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
@@ -50,8 +47,9 @@ def create_private_file(path: Path) -> None:
 
 
 def default_url() -> str:
-    data_dir = Path(platformdirs.user_data_dir("hospital-pos"))
-    return default_sqlite_url(data_dir / "hospital-pos.sqlite3")
+    from pos.store.firstlook import default_path
+
+    return default_sqlite_url(default_path())
 
 
 def resolve_url(url: str | None = None) -> str:
@@ -102,7 +100,9 @@ class Database:
         self.engine.dispose()
 
 
-def _alembic(connection) -> Config:
+def _alembic(connection):
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     cfg.attributes["connection"] = connection
@@ -110,6 +110,16 @@ def _alembic(connection) -> Config:
 
 
 def migrate(engine: Engine) -> None:
+    """Bring the schema to the newest revision. A database already there is only looked at
+    (one query, no Alembic import: the app opens this way every start)."""
+    from pos.migrations import head
+    from pos.store.firstlook import current_revision
+
+    with engine.connect() as conn:
+        if current_revision(conn) == head():
+            return
+    from alembic import command
+
     with engine.begin() as conn:
         command.upgrade(_alembic(conn), "head")
 

@@ -80,13 +80,14 @@ class LoginScreen(TranslatedBindings, Screen[None]):
     def on_mount(self) -> None:
         for inp in self.query(Input):
             inp.cursor_blink = self.app.settings.cursor_blink
-        self.load_stations()
         self.query_one("#cashier-no", Input).focus()
+        # After the first paint: nothing of the database competes with drawing this screen.
+        self.call_after_refresh(self.load_stations)
 
     @work(group="login", exclusive=True)
     async def load_stations(self) -> None:
         try:
-            stations = list(await self.app.call_desk("stations"))
+            stations = list(await self.app.call_stations())
         except Exception as exc:
             self.post_message(LoginRefused(error_text(exc), during_login=False))
             return

@@ -37,6 +37,7 @@ from engine.center.context import CenterError, Ctx, Envelope, error_detail
 from engine.center.ids import IdSource, SequenceIds, database_blocks, fingerprint
 from engine.center.jsontext import numbers
 from engine.center.models import CenterMessage
+from engine.center.onetrip import one_trip
 from engine.center.registry import Cache, Registry
 from engine.center.txn_desk import (
     handle_J101,
@@ -96,6 +97,9 @@ LOOKUP_FIRST = frozenset(k for k in HANDLERS if k.startswith("J"))
 # Transactions whose input real clients wrap in `input.data` (2203 sends mdtrtinfo/diseinfo and
 # 2204 feedetail at the top of input, as the platform's tables say).
 DATA_INFNOS = frozenset({"1101", "2201", "2206", "2207", "2208", "2601", "3201", "3202", "5203"})
+# Messages on the settlement path: BEGIN and COMMIT ride with their statements on PostgreSQL
+# (engine.center.onetrip), reads go out together.
+ONE_TRIP = frozenset({"2204", "2206", "2207"})
 RETRIES = 5  # lock timeouts, deadlocks and racing inserts are retried from the start
 
 
@@ -280,57 +284,74 @@ class Center:
         with self.sessions() as session, session.begin():
             if not writes:  # SQLite: a reader need not queue behind writers
                 session.connection(execution_options={"sqlite_begin": "DEFERRED"})
-            now = self.clock()
-            ctx = Ctx(session, now, env, self.registry, replay)
-            if env.fixmedins_code:
-                ctx.institution()  # an unknown institution is refused before anything is read
-            digest = fingerprint(raw) if writes and env.msgid else None
-            if writes and env.msgid and (replay or env.infno in LOOKUP_FIRST):
-                prior = session.get(CenterMessage, env.msgid)
-                if prior is not None:
-                    if prior.infno != env.infno:
-                        raise CenterError(
-                            f"msgid: 已用于交易 {prior.infno} / already used for {prior.infno}"
-                        )
-                    if prior.fixmedins_code != env.fixmedins_code:
-                        # Another institution's msgid: never hand its stored answer out.
-                        raise CenterError(
-                            "msgid: 已被其他机构使用，请换新的报文ID / "
-                            "used by another institution: send it with a new msgid"
-                        )
-                    if prior.request_sha256 not in (None, digest):
-                        # Same msgid, other content: a sender's counter repeated itself (e.g. a
-                        # restart within the same second). Replaying would answer the wrong request.
-                        raise CenterError(
-                            "msgid: 已用于另一笔内容不同的报文，请换新的报文ID重发 / "
-                            "already used for a different request: send it with a new msgid"
-                        )
-                    # A retry: the same output, nothing done twice (a fresh envelope around it).
-                    return prior.response.get("output") or {}
-            output = handler(ctx, raw)
-            response = {
-                "infcode": 0,
-                "inf_refmsgid": ref,
-                "refmsg_time": _ms(now),
-                "output": output,
-            }
-            if writes and env.msgid:
-                row = {
-                    "msgid": env.msgid,
-                    "infno": env.infno,
-                    "psn_no": _psn_no(raw),
-                    "setl_id": _setl_id(output),
-                    "fixmedins_code": env.fixmedins_code,
-                    "received_at": now,
-                    "response": response,
-                    "request_sha256": digest,
-                }
-                ctx.writes.insert(CenterMessage, [row])
-            ctx.writes.flush()  # a reused msgid fails here, inside the transaction
+            with one_trip(session, env.infno in ONE_TRIP):
+                output = self._transaction(session, env, handler, writes, raw, replay, ref)
         if env.infno in self.faults.lose_response_after_commit:
             if self.faults.once:
                 self.faults.lose_response_after_commit.discard(env.infno)
             raise ResponseLost(env.infno, env.msgid)
+        return output
+
+    def _transaction(
+        self,
+        session: Session,
+        env: Envelope,
+        handler: Handler,
+        writes: bool,
+        raw: dict,
+        replay: bool,
+        ref: str,
+    ) -> dict:
+        """The message inside its transaction: the msgid check, the handler, the writes."""
+        now = self.clock()
+        ctx = Ctx(session, now, env, self.registry, replay)
+        if env.fixmedins_code:
+            ctx.institution()  # an unknown institution is refused before anything is read
+        digest = fingerprint(raw) if writes and env.msgid else None
+        if writes and env.msgid and (replay or env.infno in LOOKUP_FIRST):
+            prior = session.get(CenterMessage, env.msgid)
+            if prior is not None:
+                if prior.infno != env.infno:
+                    raise CenterError(
+                        f"msgid: 已用于交易 {prior.infno} / already used for {prior.infno}"
+                    )
+                if prior.fixmedins_code != env.fixmedins_code:
+                    # Another institution's msgid: never hand its stored answer out.
+                    raise CenterError(
+                        "msgid: 已被其他机构使用，请换新的报文ID / "
+                        "used by another institution: send it with a new msgid"
+                    )
+                if prior.request_sha256 not in (None, digest):
+                    # Same msgid, other content: a sender's counter repeated itself (e.g. a
+                    # restart within the same second). Replaying would answer the wrong request.
+                    raise CenterError(
+                        "msgid: 已用于另一笔内容不同的报文，请换新的报文ID重发 / "
+                        "already used for a different request: send it with a new msgid"
+                    )
+                # A retry: the same output, nothing done twice (a fresh envelope around it).
+                return prior.response.get("output") or {}
+        output = handler(ctx, raw)
+        response = {
+            "infcode": 0,
+            "inf_refmsgid": ref,
+            "refmsg_time": _ms(now),
+            "output": output,
+        }
+        if writes and env.msgid:
+            row = {
+                "msgid": env.msgid,
+                "infno": env.infno,
+                "psn_no": _psn_no(raw),
+                "setl_id": _setl_id(output),
+                "fixmedins_code": env.fixmedins_code,
+                "received_at": now,
+                "response": response,
+                "request_sha256": digest,
+            }
+            ctx.writes.insert(CenterMessage, [row])
+        # A reused msgid fails here, inside the transaction; on PostgreSQL the COMMIT
+        # goes out with these writes (engine.center.onetrip).
+        ctx.writes.flush(commit=True)
         return output
 
     def _refmsgid(self, now: datetime, env: Envelope | None) -> str:

@@ -9,7 +9,7 @@ from datetime import date, datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from engine.center import queries
+from engine.center import onetrip, queries
 from engine.center.models import (
     CenterAccount,
     CenterEnrolment,
@@ -118,11 +118,20 @@ class Ctx:
             raise CenterError(f"psn_no: 查无此人 {psn_no} / unknown person")
         return person
 
+    def fetch(self, *reads: onetrip.Read) -> list[list]:
+        """Several reads at once (one round trip on PostgreSQL), rows as `onetrip.Record`s."""
+        return onetrip.fetch(self.session, reads)
+
     def enrolment(
         self, psn_no: str, insutype: str | None = None, *, lock: bool = False
     ) -> CenterEnrolment:
         q = queries.enrolment(lock, insutype is not None)
         row = self.session.execute(q, {"psn_no": psn_no, "insutype": insutype}).scalars().first()
+        return self.enrolled(row, psn_no, insutype)
+
+    @staticmethod
+    def enrolled(row, psn_no: str, insutype: str | None):
+        """`row`, or the refusal for a person without that enrolment."""
         if row is None:
             what = f"险种 {insutype} " if insutype else ""
             raise CenterError(f"psn_no: {psn_no} 无{what}参保记录 / not enrolled")
@@ -135,6 +144,11 @@ class Ctx:
         visit = self.session.execute(
             queries.visit(lock), {"mdtrt_id": mdtrt_id}
         ).scalar_one_or_none()
+        return self.own_visit(visit, mdtrt_id, psn_no)
+
+    def own_visit(self, visit, mdtrt_id: str, psn_no: str):
+        """`visit` (a row read for mdtrt_id), or the refusal: unknown, someone else's, or
+        another institution's."""
         if visit is None:
             raise CenterError(f"mdtrt_id: 就诊 {mdtrt_id} 不存在 / unknown visit")
         if visit.psn_no != psn_no:

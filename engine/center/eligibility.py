@@ -71,16 +71,14 @@ def has_filing(ctx: Ctx, psn_no: str, home_admdvs: str, inst_admdvs: str, today:
     )
 
 
-def ring_fenced(ctx: Ctx, giver_psn_no: str) -> Decimal:
-    """Quota the giver promised away and may not spend themself (national notice 2026)."""
+def ring_fenced(ctx: Ctx, giver_psn_no: str, rows: list | None = None) -> Decimal:
+    """Quota the giver promised away and may not spend themself (national notice 2026).
+    `rows`: the giver's active bindings when the caller has read them already."""
     today = ctx.today
     total = ZERO
-    rows = ctx.session.execute(
-        select(CenterBinding).where(
-            CenterBinding.giver_psn_no == giver_psn_no,
-            CenterBinding.status == BindingStatus.ACTIVE.value,
-        )
-    ).scalars()
+    if rows is None:
+        params = {"psn_no": giver_psn_no, "status": BindingStatus.ACTIVE.value}
+        rows = ctx.session.execute(queries.bindings_of_giver(), params).scalars()
     for b in rows:
         if b.valid_from <= today and (b.valid_to is None or today <= b.valid_to):
             total += max(ZERO, b.quota - b.quota_used)
@@ -94,15 +92,25 @@ def giver_state(ctx: Ctx, psn_no: str, acct: CenterAccount | None) -> GiverState
 
 
 def _giver_states(
-    ctx: Ctx, psn_nos: set[str], accounts: dict[str, CenterAccount]
+    ctx: Ctx,
+    psn_nos: set[str],
+    accounts: dict[str, CenterAccount],
+    prefetched: tuple[list, list] | None = None,
 ) -> dict[str, GiverState]:
-    rows = ctx.session.execute(queries.enrolments_of(), {"psn_nos": sorted(psn_nos)}).scalars()
+    """`prefetched`: (enrolments, accounts) of every giver bound to the patient, read already."""
+    if prefetched is None:
+        rows = ctx.session.execute(queries.enrolments_of(), {"psn_nos": sorted(psn_nos)}).scalars()
+    else:
+        rows = prefetched[0]
     by_psn: dict[str, list[CenterEnrolment]] = {}
     for e in rows:
         by_psn.setdefault(e.psn_no, []).append(e)
     missing = [p for p in psn_nos if p not in accounts]
     if missing:
-        rows = ctx.session.execute(queries.accounts(False), {"psn_nos": missing}).scalars()
+        if prefetched is None:
+            rows = ctx.session.execute(queries.accounts(False), {"psn_nos": missing}).scalars()
+        else:
+            rows = [a for a in prefetched[1] if a.psn_no in missing]
         accounts = {**accounts, **{a.psn_no: a for a in rows}}
     return {p: _giver_state(ctx, p, by_psn.get(p, []), accounts.get(p)) for p in psn_nos}
 
@@ -134,10 +142,12 @@ def options(
     *,
     accounts: dict[str, CenterAccount] | None = None,
     bindings: list[CenterBinding] | None = None,
+    giver_rows: tuple[list, list] | None = None,
 ) -> list[Option]:
     """Every binding whose beneficiary is the patient, judged for this visit, in binding order.
 
-    `accounts`/`bindings` may carry rows the caller has already locked (2207).
+    `accounts`/`bindings` may carry rows the caller has already locked (2207); `giver_rows` the
+    enrolments and accounts of the patient's givers, read already (2206/2207).
     """
     accounts = accounts or {}
     if bindings is None:
@@ -154,7 +164,7 @@ def options(
         institution_admdvs=inst.admdvs,
         has_filing=has_filing(ctx, patient.psn_no, patient.admdvs, inst.admdvs, ctx.today),
     )
-    givers = _giver_states(ctx, {b.giver_psn_no for b in bindings}, accounts)
+    givers = _giver_states(ctx, {b.giver_psn_no for b in bindings}, accounts, giver_rows)
     by_id = {b.binding_id: b for b in bindings}
     out: list[Option] = []
     # Group by the giver's region: one scope per evaluate_all call (per-giver capping stays inside).

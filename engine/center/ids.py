@@ -21,7 +21,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Protocol
 
-from sqlalchemy import Sequence
+from sqlalchemy import Sequence, select
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 from sqlalchemy.schema import CreateSequence
@@ -34,6 +34,9 @@ SEQUENCES = {
     # refmsg: blocks of inf_refmsgid serial numbers, one per process start (alembic 0007)
     for name in ("mdtrt", "setl", "binding", "premium", "refmsg")
 }
+
+
+_NEXT_SETL = select(SEQUENCES["setl"].next_value())
 
 
 class IdSource(Protocol):
@@ -121,7 +124,19 @@ class SequenceIds:
         return f"{next_value(session, 'mdtrt'):012d}"
 
     def setl_id(self, session: Session, now: datetime, admdvs: str) -> str:
-        return f"{admdvs}{now:%Y%m%d}{next_value(session, 'setl'):08d}"
+        return self.setl_id_of(next_value(session, "setl"), now, admdvs)
+
+    def setl_id_of(self, number: int, now: datetime, admdvs: str) -> str:
+        return f"{admdvs}{now:%Y%m%d}{number:08d}"
+
+    def prefetch_setl(self, session: Session):
+        """On PostgreSQL, the SELECT of the next setl number, to be read with a message's other
+        reads (one round trip); None on SQLite, where the counter row is bumped in place. A
+        refused message then leaves a gap in the numbers, as any PostgreSQL sequence may."""
+        if session.get_bind().dialect.name != "postgresql":
+            return None
+        _ensure_sequences(session)
+        return _NEXT_SETL
 
     def refmsgid(self, now: datetime, admdvs: str) -> str:
         with self._lock:

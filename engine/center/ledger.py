@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from decimal import Decimal
+from functools import cache
 
 from sqlalchemy import func, select
 from sqlalchemy import inspect as sa_inspect
@@ -26,6 +27,7 @@ from engine.center.models import (
     CenterSettlement,
     CenterYtd,
 )
+from engine.center.onetrip import Record
 from engine.masking import mask_name
 from engine.models import SETLINFO_MONEY_FIELDS
 from engine.money import ZERO, fmt
@@ -86,7 +88,12 @@ def insert_rows(ctx: Ctx, model, rows: list[dict]) -> None:
 
 def store(ctx: Ctx, obj, **values) -> None:
     """Update cached columns by primary key, keeping the loaded object in step
-    (set_committed_value: the unit of work has nothing left to flush for it)."""
+    (set_committed_value: the unit of work has nothing left to flush for it). A `Record` read
+    on the hot path is updated the same way, by its table's primary key."""
+    if isinstance(obj, Record):
+        ctx.writes.update(obj.model, _pk(obj), values)
+        obj.__dict__.update(values)
+        return
     state = sa_inspect(obj)
     if not state.persistent:
         for name, value in values.items():
@@ -96,6 +103,16 @@ def store(ctx: Ctx, obj, **values) -> None:
     ctx.writes.update(type(obj), pk, values)
     for name, value in values.items():
         set_committed_value(obj, name, value)
+
+
+def _pk(obj: Record) -> dict:
+    return {name: getattr(obj, key) for name, key in _pk_columns(obj.model)}
+
+
+@cache
+def _pk_columns(model) -> tuple[tuple[str, str], ...]:
+    mapper = sa_inspect(model)
+    return tuple((c.name, mapper.get_property_by_column(c).key) for c in mapper.primary_key)
 
 
 def move(

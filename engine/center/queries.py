@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from functools import cache
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import ARRAY, String, any_, bindparam, select, update
 
 from engine.center.models import (
     CenterAccount,
@@ -53,6 +53,52 @@ def enrolments_of():
 def accounts(lock: bool):
     q = select(CenterAccount).where(CenterAccount.psn_no.in_(bindparam("psn_nos", expanding=True)))
     return _locked(q.order_by(CenterAccount.psn_no), lock)
+
+
+@cache
+def accounts_listed(lock: bool, pg: bool):
+    """Accounts by a list of psn_no; PostgreSQL takes the list as one array parameter (a
+    statement compiled once, as the pipelined reads of engine.center.onetrip need)."""
+    if not pg:
+        return accounts(lock)
+    q = select(CenterAccount).where(
+        CenterAccount.psn_no == any_(bindparam("psn_nos", type_=ARRAY(String)))
+    )
+    return _locked(q.order_by(CenterAccount.psn_no), lock)
+
+
+def _givers_of():
+    return select(CenterBinding.giver_psn_no).where(
+        CenterBinding.beneficiary_psn_no == bindparam("psn_no")
+    )
+
+
+@cache
+def giver_enrolments():
+    """The enrolments of everyone bound as a giver to a beneficiary (unlocked)."""
+    return (
+        select(CenterEnrolment)
+        .where(CenterEnrolment.psn_no.in_(_givers_of()))
+        .order_by(CenterEnrolment.psn_no, CenterEnrolment.insutype)
+    )
+
+
+@cache
+def giver_accounts():
+    """The accounts of everyone bound as a giver to a beneficiary (unlocked)."""
+    return (
+        select(CenterAccount)
+        .where(CenterAccount.psn_no.in_(_givers_of()))
+        .order_by(CenterAccount.psn_no)
+    )
+
+
+@cache
+def bindings_of_giver():
+    return select(CenterBinding).where(
+        CenterBinding.giver_psn_no == bindparam("psn_no"),
+        CenterBinding.status == bindparam("status"),
+    )
 
 
 @cache

@@ -27,7 +27,6 @@ from engine.center.ledger import (
     insert_settlement,
     lock_accounts,
     lock_bindings,
-    lock_ytd,
     move,
     ytd_row,
 )
@@ -41,6 +40,7 @@ from engine.center.models import (
 from engine.center.txn_person import check_cert
 from engine.center.txn_visit import fee_item
 from engine.codes import FundPayType, Insutype, PsnInsuStas, clr_type_for
+from engine.copay import BindingStatus
 from engine.masking import mask_name
 from engine.models import AcctState, MulaidSource, SettleRequest, Ytd
 from engine.money import ZERO, fmt
@@ -63,8 +63,78 @@ class Computed:
     year: int
 
 
-def compute(ctx: Ctx, inp: In2206, *, lock: bool, visit: CenterVisit | None = None) -> Computed:
-    visit = visit or ctx.visit(inp.mdtrt_id, inp.psn_no, lock=lock)
+@dataclass(slots=True)
+class Reads:
+    """What a 2206/2207 reads, read together (one round trip on PostgreSQL; engine.center.onetrip).
+
+    In the global lock order: the visit, the patient's enrolment, the ytd rows, the accounts,
+    the bindings. `accounts` and the locked `bindings` are None when the givers are not named in
+    the request (a real client's 2207): whom to lock is then learnt first, as compute does.
+    """
+
+    visit: object
+    attempts: list
+    patient: object
+    lines: list
+    ytd: list
+    accounts: list | None
+    bindings: list | None
+    giver_rows: tuple[list, list]
+    own_bindings: list | None
+    setl_no: int | None
+
+
+def read_all(ctx: Ctx, inp: In2206, *, lock: bool) -> Reads:
+    requested = inp.exp_content.mulaid_psn_nos
+    employee = inp.insutype.value == Insutype.EMPLOYEE.value
+    batch = {"mdtrt_id": inp.mdtrt_id, "chrg_bchno": inp.chrg_bchno}
+    who = {"psn_no": inp.psn_no}
+    enrolled = {**who, "insutype": inp.insutype.value}
+    reads = {
+        "visit": (queries.visit(lock), {"mdtrt_id": inp.mdtrt_id}),
+        "patient": (queries.enrolment(lock, True), enrolled),
+        "lines": (queries.batch_lines(), batch),
+        "ytd": (queries.ytd(lock), {**enrolled, "year": ctx.now.year}),
+    }
+    if lock:
+        reads["attempts"] = (queries.batch_attempts(), batch)
+    named = not (requested is None and inp.acct_used_flag == "1")
+    if named:
+        wanted = sorted({*(requested or []), *([inp.psn_no] if employee else [])})
+        if wanted:
+            listed = queries.accounts_listed(lock, ctx.postgres)
+            reads["accounts"] = (listed, {"psn_nos": wanted})
+        reads["bindings"] = (queries.bindings_of_beneficiary(lock), who)
+    reads["giver_enrolments"] = (queries.giver_enrolments(), who)
+    reads["giver_accounts"] = (queries.giver_accounts(), who)
+    if employee and inp.acct_used_flag == "1":
+        reads["own_bindings"] = (
+            queries.bindings_of_giver(),
+            {**who, "status": BindingStatus.ACTIVE.value},
+        )
+    prefetch = getattr(ctx.registry.ids, "prefetch_setl", None) if lock else None
+    setl = prefetch(ctx.session) if prefetch else None
+    if setl is not None:
+        reads["setl"] = (setl, {})
+    # Dicts keep their order: the statements run (and lock) in the order written above.
+    got = dict(zip(reads, ctx.fetch(*reads.values()), strict=True))
+    return Reads(
+        visit=got["visit"][0] if got["visit"] else None,
+        attempts=got.get("attempts", []),
+        patient=got["patient"][0] if got["patient"] else None,
+        lines=got["lines"],
+        ytd=got["ytd"],
+        accounts=got.get("accounts", []) if named else None,
+        bindings=got.get("bindings"),
+        giver_rows=(got["giver_enrolments"], got["giver_accounts"]),
+        own_bindings=got.get("own_bindings"),
+        setl_no=got["setl"][0][0] if setl is not None else None,
+    )
+
+
+def compute(ctx: Ctx, inp: In2206, *, lock: bool, got: Reads | None = None) -> Computed:
+    got = got or read_all(ctx, inp, lock=lock)
+    visit = ctx.own_visit(got.visit, inp.mdtrt_id, inp.psn_no)
     inst = ctx.institution(visit.fixmedins_code)
     if not inst.designated:
         raise CenterError(
@@ -77,11 +147,10 @@ def compute(ctx: Ctx, inp: In2206, *, lock: bool, visit: CenterVisit | None = No
             f"med_type: 与就诊信息的医疗类别 {visit.med_type} 不符 / differs from 2203"
         )
     check_cert(ctx, inp.psn_no, inp.mdtrt_cert_type, inp.mdtrt_cert_no)
-    patient = ctx.enrolment(inp.psn_no, inp.insutype.value, lock=lock)
+    patient = ctx.enrolled(got.patient, inp.psn_no, inp.insutype.value)
     if patient.status != PsnInsuStas.NORMAL.value:
         raise CenterError("insutype: 参保状态异常，不能医保结算 / insurance is not active")
-    params = {"mdtrt_id": inp.mdtrt_id, "chrg_bchno": inp.chrg_bchno}
-    lines = list(ctx.session.execute(queries.batch_lines(), params).scalars())
+    lines = got.lines
     if not lines:
         raise CenterError(
             "chrg_bchno: 该收费批次没有上传费用明细 (2204) / no fee lines in this batch"
@@ -109,9 +178,7 @@ def compute(ctx: Ctx, inp: In2206, *, lock: bool, visit: CenterVisit | None = No
     except PolicyError as exc:
         raise CenterError(f"med_type: {exc}") from None
     year = ctx.now.year
-    ytd_rows = (
-        lock_ytd(ctx, patient.psn_no, patient.insutype, year) if lock else _ytd(ctx, patient, year)
-    )
+    ytd_rows = {r.bucket: r for r in got.ytd}
     # One accumulator row per med_type; those of one rule section count together (11, 12 and 13
     # share the outpatient 起付线 and annual cap where the policy settles them as outpatient).
     section = policy.section_of(inp.med_type)
@@ -129,22 +196,33 @@ def compute(ctx: Ctx, inp: In2206, *, lock: bool, visit: CenterVisit | None = No
             "acct_used_flag 0 uses no account money: no co-pay givers either"
         )
     employee = patient.insutype == Insutype.EMPLOYEE.value
-    if requested is None and inp.acct_used_flag == "1":
+    if got.accounts is None:
         # No choice sent (a real client's 2207): every giver bound to the patient may pay. Read
         # unlocked to learn whom to lock; the lock order stays accounts, then bindings.
         q = queries.bindings_of_beneficiary(False)
         seen = ctx.session.execute(q, {"psn_no": patient.psn_no}).scalars()
         candidates = sorted({b.giver_psn_no for b in seen})
+        wanted = [*candidates, patient.psn_no] if employee else candidates
+        if lock:
+            accounts = lock_accounts(ctx, wanted)
+        else:
+            q = queries.accounts(False)
+            found = ctx.session.execute(q, {"psn_nos": sorted(set(wanted))}).scalars()
+            accounts = {a.psn_no: a for a in found}
+        bindings = lock_bindings(ctx, patient.psn_no) if lock else None
     else:
         candidates = list(requested or [])
-    wanted = [*candidates, patient.psn_no] if employee else candidates
-    accounts = (
-        lock_accounts(ctx, wanted)
-        if lock
-        else {a: ctx.account(a) for a in wanted if ctx.account(a)}
+        accounts = {a.psn_no: a for a in got.accounts}
+        bindings = got.bindings
+    opts = options(
+        ctx,
+        patient,
+        inst,
+        inp.med_type,
+        accounts=accounts,
+        bindings=bindings,
+        giver_rows=got.giver_rows,
     )
-    bindings = lock_bindings(ctx, patient.psn_no) if lock else None
-    opts = options(ctx, patient, inst, inp.med_type, accounts=accounts, bindings=bindings)
     proof = inp.exp_content.copay_proof_checked
     if requested is None:
         # A binding made after the read above has no locked account: it waits for the next visit.
@@ -160,7 +238,7 @@ def compute(ctx: Ctx, inp: In2206, *, lock: bool, visit: CenterVisit | None = No
     own_acct = accounts.get(patient.psn_no) if employee else None
     use_own = inp.acct_used_flag == "1" and own_acct is not None and not own_acct.frozen
     usable_own = (
-        max(ZERO, own_acct.balance - ring_fenced(ctx, patient.psn_no))
+        max(ZERO, own_acct.balance - ring_fenced(ctx, patient.psn_no, got.own_bindings))
         if use_own and own_acct
         else ZERO
     )
@@ -201,11 +279,6 @@ def compute(ctx: Ctx, inp: In2206, *, lock: bool, visit: CenterVisit | None = No
         ytd_rows,
         year,
     )
-
-
-def _ytd(ctx: Ctx, patient: CenterEnrolment, year: int) -> dict:
-    params = {"psn_no": patient.psn_no, "insutype": patient.insutype, "year": year}
-    return {r.bucket: r for r in ctx.session.execute(queries.ytd(False), params).scalars()}
 
 
 def _output(ctx: Ctx, c: Computed, setl_id: str | None, *, preview: bool) -> dict:
@@ -280,8 +353,9 @@ def handle_2206(ctx: Ctx, raw: dict) -> dict:
 
 def handle_2207(ctx: Ctx, raw: dict) -> dict:
     inp = In2207.model_validate(raw)
-    visit = ctx.visit(inp.mdtrt_id, inp.psn_no, lock=True)  # serializes 2207s of one visit
-    attempts = ctx.batch_attempts(inp.mdtrt_id, inp.chrg_bchno)
+    got = read_all(ctx, inp, lock=True)  # the visit's lock serializes 2207s of one visit
+    visit = ctx.own_visit(got.visit, inp.mdtrt_id, inp.psn_no)
+    attempts = got.attempts
     digest = fingerprint(raw)
     for a in attempts:
         undo = ctx.undone(a.setl_id)
@@ -302,7 +376,7 @@ def handle_2207(ctx: Ctx, raw: dict) -> dict:
             raise CenterError(
                 "chrg_bchno: 该收费批次已退费，请使用新的收费批次号 / batch refunded: use a new chrg_bchno"
             )
-    c = compute(ctx, inp, lock=True, visit=visit)
+    c = compute(ctx, inp, lock=True, got=got)
     s = c.settlement
     for name, mine in (
         ("fulamt_ownpay_amt", s.ownpay),
@@ -316,7 +390,10 @@ def handle_2207(ctx: Ctx, raw: dict) -> dict:
                 f"{name}: 医院 {fmt(theirs)} 与中心 {fmt(mine)} 不一致，请重新预结算 / differs from the center"
             )
 
-    setl_id = ctx.registry.ids.setl_id(ctx.session, ctx.now, c.inst.admdvs)
+    if got.setl_no is not None:
+        setl_id = ctx.registry.ids.setl_id_of(got.setl_no, ctx.now, c.inst.admdvs)
+    else:
+        setl_id = ctx.registry.ids.setl_id(ctx.session, ctx.now, c.inst.admdvs)
     out = _output(ctx, c, setl_id, preview=False)
     info = s.setlinfo()
     row = dict(

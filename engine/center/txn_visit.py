@@ -162,8 +162,13 @@ def _result_row(row: CenterFeeDetail, params: SettleParams) -> dict:
 def handle_2204(ctx: Ctx, raw: dict) -> dict:
     inp = In2204.model_validate(raw)
     first = inp.feedetail[0]
-    visit = ctx.visit(first.mdtrt_id, first.psn_no, lock=True)
-    for attempt in ctx.batch_attempts(first.mdtrt_id, first.chrg_bchno):
+    # The visit (locked) and the batch's settlements, in one round trip.
+    visits, attempts = ctx.fetch(
+        (queries.visit(True), {"mdtrt_id": first.mdtrt_id}),
+        (queries.batch_attempts(), {"mdtrt_id": first.mdtrt_id, "chrg_bchno": first.chrg_bchno}),
+    )
+    visit = ctx.own_visit(visits[0] if visits else None, first.mdtrt_id, first.psn_no)
+    for attempt in attempts:
         undo = ctx.undone(attempt.setl_id)
         if undo is None:
             raise CenterError(
