@@ -92,6 +92,25 @@ def split_item(item: FeeItem, params: SettleParams) -> Split:
     return Split(item, amt, ZERO, amt - in_ceiling, pre, in_ceiling - pre, prop)
 
 
+def _row(s: Split) -> dict:
+    """One line's split as the wire writes it (an ItemSplit's to_wire())."""
+    item = s.item
+    ceiling = item.pric_uplmt_amt
+    return {
+        "name": item.name,
+        "chrgitm_lv": item.chrgitm_lv.value,
+        "med_chrgitm_type": item.med_chrgitm_type.value,
+        "det_item_fee_sumamt": _money(s.amt),
+        "fulamt_ownpay_amt": _money(s.ownpay),
+        "overlmt_amt": _money(s.over),
+        "preselfpay_amt": _money(s.pre),
+        "inscp_scp_amt": _money(s.inscp),
+        "selfpay_prop": _ratio(s.prop),
+        "pric_uplmt_amt": None if ceiling is None else str(ceiling),
+        "acct_payable": item.acct_payable,
+    }
+
+
 @dataclass(slots=True)
 class Settlement:
     """Every amount of one settlement (the setlinfo numbers) plus what produced them."""
@@ -272,8 +291,9 @@ class Settlement:
             trace=self.trace(lang),
         )
 
-    def wire(self, lang: str = "zh") -> dict:
-        """`self.result(lang).to_wire()`, written directly: the same dict, key for key."""
+    def wire(self, lang: str = "zh", rows: list[dict] | None = None) -> dict:
+        """`self.result(lang).to_wire()`, written directly: the same dict, key for key.
+        `rows`: the splits' `_row`s, when the caller has them already."""
         tw = TraceWriter(lang)
         pool_info = self._pool_info(tw)
         pool = (
@@ -339,24 +359,7 @@ class Settlement:
                 "insutype": req.insutype.value,
                 "med_type": req.med_type.value,
             },
-            "result": [
-                {
-                    "name": s.item.name,
-                    "chrgitm_lv": s.item.chrgitm_lv.value,
-                    "med_chrgitm_type": s.item.med_chrgitm_type.value,
-                    "det_item_fee_sumamt": _money(s.amt),
-                    "fulamt_ownpay_amt": _money(s.ownpay),
-                    "overlmt_amt": _money(s.over),
-                    "preselfpay_amt": _money(s.pre),
-                    "inscp_scp_amt": _money(s.inscp),
-                    "selfpay_prop": _ratio(s.prop),
-                    "pric_uplmt_amt": None
-                    if s.item.pric_uplmt_amt is None
-                    else str(s.item.pric_uplmt_amt),
-                    "acct_payable": s.item.acct_payable,
-                }
-                for s in self.splits
-            ],
+            "result": [_row(s) for s in self.splits] if rows is None else rows,
             "setldetail": details,
             "mulaid_detail": [{"giver": g, "amount": _money(a)} for g, a in self.mulaid],
             "trace": trace,
@@ -365,7 +368,40 @@ class Settlement:
 
 def settle(req: SettleRequest, params: SettleParams) -> Settlement:
     """Settle one visit with already-resolved parameters (engine.policy resolves them)."""
-    splits = [split_item(item, params) for item in req.items]
+    return _visit(req, params, [split_item(item, params) for item in req.items])
+
+
+# Lines split before, for `settle_wire` (the batch path): by the plain record's identity (the
+# reader gives the same record for the same line, engine.models_plain) and the default 先行自付
+# share, the only parameter a line's split reads. Each entry holds its record, so no other object
+# can take its id while it is here. Bounded, so memory stays flat however long a stream runs.
+_SPLITS: dict[int, tuple] = {}
+_SPLITS_MAX = 4096
+
+
+def settle_wire(req: SettleRequest, params: SettleParams, lang: str = "zh") -> dict:
+    """`settle(req, params).wire(lang)` for the batch path (`pos settle --jsonl`): a plain bill
+    line met before is not split and written again."""
+    from engine.models_plain import FeeItem as PlainItem
+
+    prop = params.default_selfpay_prop
+    splits = []
+    rows = []
+    for item in req.items:
+        entry = _SPLITS.get(id(item))
+        if entry is None or entry[0] is not item or entry[1] != prop:
+            split = split_item(item, params)
+            entry = (item, prop, split, _row(split))
+            if type(item) is PlainItem:
+                if len(_SPLITS) >= _SPLITS_MAX:
+                    _SPLITS.clear()
+                _SPLITS[id(item)] = entry
+        splits.append(entry[2])
+        rows.append(entry[3].copy())
+    return _visit(req, params, splits).wire(lang, rows)
+
+
+def _visit(req: SettleRequest, params: SettleParams, splits: list[Split]) -> Settlement:
     medfee = ownpay = over = pre = inscp = not_acct = ownpay_on_acct = ZERO
     for s in splits:
         medfee += s.amt

@@ -13,7 +13,7 @@ import sys
 from typing import IO
 
 from engine.models_plain import read_request
-from engine.settle import settle
+from engine.settle import settle_wire
 from pos.commands import jsonlines
 
 
@@ -81,7 +81,7 @@ def settle_text(text: str | bytes, lang: str = "zh", fast: bool = False) -> dict
         params = _params(req)
     except ValueError as exc:  # an unknown policy id or a combination the policy does not cover
         raise BadRequest(f"policy: {exc}") from None
-    return settle(req, params).wire(lang)
+    return settle_wire(req, params, lang)
 
 
 def _answer(raw: bytes | jsonlines.LineError, lang: str, fast: bool = False) -> dict:
