@@ -6,23 +6,34 @@ and read how it came about.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 
 from engine.money import fmt
 
+_PCT: dict[Decimal, str] = {}  # by value: a policy has a few ratios (bounded all the same)
+
 
 def _pct(ratio: Decimal) -> str:
-    return f"{(ratio * 100).normalize():f}%"
+    text = _PCT.get(ratio)
+    if text is None:
+        if len(_PCT) >= 1024:
+            _PCT.clear()
+        text = _PCT[ratio] = f"{(ratio * 100).normalize():f}%"
+    return text
 
 
 class TraceWriter:
-    def __init__(self, lang: str = "zh") -> None:
+    """`fmt`: how an amount is written (engine.money.fmt, or a caller's cache of it by value)."""
+
+    def __init__(self, lang: str = "zh", fmt: Callable[[Decimal], str] = fmt) -> None:
         self.zh = lang != "en"
+        self.fmt = fmt
 
     def items(
         self, medfee: Decimal, ownpay: Decimal, over: Decimal, pre: Decimal, inscp: Decimal
     ) -> str:
+        fmt = self.fmt
         if self.zh:
             return (
                 f"医疗费总额 {fmt(medfee)} = 全自费 {fmt(ownpay)} + 超限价 {fmt(over)}"
@@ -45,6 +56,7 @@ class TraceWriter:
         cap_used: Decimal,
         hifp: Decimal,
     ) -> str:
+        fmt = self.fmt
         base = inscp - act_pay_dedc
         if self.zh:
             parts = [
@@ -80,6 +92,7 @@ class TraceWriter:
         amount: Decimal,
         fund_name: str,
     ) -> str:
+        fmt = self.fmt
         rest = inscp - hifp
         if self.zh:
             return (
@@ -105,6 +118,7 @@ class TraceWriter:
         mulaid: Sequence[tuple[str, Decimal]],
         cash: Decimal,
     ) -> str:
+        fmt = self.fmt
         z = self.zh
         parts = [f"个人负担 {fmt(psn_part)}" if z else f"personal burden {fmt(psn_part)}"]
         if not_acct:
