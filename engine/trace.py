@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from engine.money import fmt
 
+_ZERO = Decimal(0)
 _PCT: dict[Decimal, str] = {}  # by value: a policy has a few ratios (bounded all the same)
 
 
@@ -57,30 +58,27 @@ class TraceWriter:
         hifp: Decimal,
     ) -> str:
         fmt = self.fmt
-        base = inscp - act_pay_dedc
+        a, d = fmt(inscp), fmt(act_pay_dedc)
+        step = f"({a} − {d}) × {_pct(ratio)} = {fmt((inscp - act_pay_dedc) * ratio)}"
         if self.zh:
-            parts = [
-                f"符合范围 {fmt(inscp)}",
-                f"起付线 {fmt(dedc)}（本年已付 {fmt(dedc_paid)}，本次 {fmt(act_pay_dedc)}）",
-                f"({fmt(inscp)} − {fmt(act_pay_dedc)}) × {_pct(ratio)} = {fmt(base * ratio)}",
-            ]
             if cap is None:
-                parts.append("无年度封顶")
+                capped = "无年度封顶"
             else:
-                left = max(Decimal(0), cap - cap_used)
-                parts.append(f"年度封顶 {fmt(cap)}（已付 {fmt(cap_used)}，余 {fmt(left)}）")
-            return "；".join(parts) + f" → 统筹基金支付 {fmt(hifp)}"
-        parts = [
-            f"in scope {fmt(inscp)}",
-            f"deductible {fmt(dedc)} (paid this year {fmt(dedc_paid)}, this visit {fmt(act_pay_dedc)})",
-            f"({fmt(inscp)} − {fmt(act_pay_dedc)}) × {_pct(ratio)} = {fmt(base * ratio)}",
-        ]
+                left = max(_ZERO, cap - cap_used)
+                capped = f"年度封顶 {fmt(cap)}（已付 {fmt(cap_used)}，余 {fmt(left)}）"
+            return (
+                f"符合范围 {a}；起付线 {fmt(dedc)}（本年已付 {fmt(dedc_paid)}，本次 {d}）；"
+                f"{step}；{capped} → 统筹基金支付 {fmt(hifp)}"
+            )
         if cap is None:
-            parts.append("no annual cap")
+            capped = "no annual cap"
         else:
-            left = max(Decimal(0), cap - cap_used)
-            parts.append(f"annual cap {fmt(cap)} (used {fmt(cap_used)}, left {fmt(left)})")
-        return "; ".join(parts) + f" → pooled fund {fmt(hifp)}"
+            left = max(_ZERO, cap - cap_used)
+            capped = f"annual cap {fmt(cap)} (used {fmt(cap_used)}, left {fmt(left)})"
+        return (
+            f"in scope {a}; deductible {fmt(dedc)} (paid this year {fmt(dedc_paid)},"
+            f" this visit {d}); {step}; {capped} → pooled fund {fmt(hifp)}"
+        )
 
     def big_illness(
         self,
