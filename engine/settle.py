@@ -17,6 +17,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING
 
 from engine.codes import ChrgitmLv, FundPayType, Insutype
+from engine.models_plain import FeeItem as PlainFeeItem
 from engine.money import FEN, ZERO, fmt, fmt_ratio
 from engine.trace import TraceWriter
 
@@ -388,22 +389,21 @@ _SPLITS_MAX = 4096
 def settle_wire(req: SettleRequest, params: SettleParams, lang: str = "zh") -> dict:
     """`settle(req, params).wire(lang)` for the batch path (`pos settle --jsonl`): a plain bill
     line met before is not split and written again."""
-    from engine.models_plain import FeeItem as PlainItem
-
     prop = params.default_selfpay_prop
     splits = []
     rows = []
+    get = _SPLITS.get
     for item in req.items:
-        entry = _SPLITS.get(id(item))
+        entry = get(id(item))
         if entry is None or entry[0] is not item or entry[1] != prop:
             split = split_item(item, params)
             entry = (item, prop, split, _row(split))
-            if type(item) is PlainItem:
+            if type(item) is PlainFeeItem:
                 if len(_SPLITS) >= _SPLITS_MAX:
                     _SPLITS.clear()
                 _SPLITS[id(item)] = entry
         splits.append(entry[2])
-        rows.append(entry[3].copy())
+        rows.append(entry[3].copy())  # a fresh dict: the caller may change its answer
     return _visit(req, params, splits).wire(lang, rows)
 
 
