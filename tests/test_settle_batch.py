@@ -181,7 +181,7 @@ def test_random_bills_answer_byte_for_byte_as_before(bills, as_numbers):
 
 def test_the_answer_writer_matches_json_dumps_byte_for_byte():
     values = [
-        {"a": "é中\u2028\x7f\x00\x1f\"\\/\n\r\t\b\f", "b": None, "c": [True, False, 0, -1]},
+        {"a": 'é中\u2028\x7f\x00\x1f"\\/\n\r\t\b\f', "b": None, "c": [True, False, 0, -1]},
         {"error": "request: not UTF-8 (byte 0: b'\\xff')"},
         {"bad": "\ud800"},  # orjson refuses a lone surrogate: json writes it escaped
         {"n": 2**70},  # beyond 64 bits: json writes it
