@@ -300,9 +300,11 @@ _OTHER = MedChrgitmType.OTHER
 # equals only the same string and null only null, and acct_payable is checked to be a bool by
 # identity, so a line found here is exactly the line that was read (1 == true == 1.0 never
 # matches). The same record comes back for the same line (engine.settle remembers its split by
-# it); records are never changed. Bounded, so memory stays flat however long a stream runs.
+# it); records are never changed. Bounded and small: a stream that never repeats a line pays for
+# the look-up and an insert, not for a large table that misses (measured in the README).
 _LINES: dict[tuple, FeeItem] = {}
-_LINES_MAX = 4096
+_LINES_MAX = 256
+_TEXT_OR_NULL = (str, type(None))
 
 
 def _item(d: object) -> FeeItem:
@@ -318,7 +320,16 @@ def _item(d: object) -> FeeItem:
             if ap is None or ap is True or ap is False:
                 return item
     item = _read_item(d)
-    if key is not None and all(type(v) is str or v is None or type(v) is bool for v in d.values()):  # type: ignore[union-attr]
+    # Read: its texts are strings or null and acct_payable a bool or null; only its numbers may
+    # be JSON numbers (int), which a line to remember may not hold.
+    get = d.get  # type: ignore[union-attr]
+    if (
+        key is not None
+        and type(get("pric")) is str
+        and type(get("cnt")) is str
+        and type(get("pric_uplmt_amt")) in _TEXT_OR_NULL
+        and type(get("selfpay_prop")) in _TEXT_OR_NULL
+    ):
         if len(_LINES) >= _LINES_MAX:
             _LINES.clear()
         _LINES[key] = item

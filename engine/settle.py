@@ -383,7 +383,7 @@ def settle(req: SettleRequest, params: SettleParams) -> Settlement:
 # share, the only parameter a line's split reads. Each entry holds its record, so no other object
 # can take its id while it is here. Bounded, so memory stays flat however long a stream runs.
 _SPLITS: dict[int, tuple] = {}
-_SPLITS_MAX = 4096
+_SPLITS_MAX = 256
 
 
 def settle_wire(req: SettleRequest, params: SettleParams, lang: str = "zh") -> dict:
