@@ -294,9 +294,49 @@ def _keys(d: object, known: frozenset[str]) -> dict:
 
 _ITEM_KEYS = frozenset(FeeItem.__slots__)
 _OTHER = MedChrgitmType.OTHER
+# Bill lines read before, by their exact JSON value: a stream of bills repeats its lines (the same
+# drug, price and count), and reading one is the costliest part of reading a request. A line is
+# remembered only if every value in it is a string, null or (acct_payable) true/false: a string
+# equals only the same string and null only null, and acct_payable is checked to be a bool by
+# identity, so a line found here is exactly the line that was read (1 == true == 1.0 never
+# matches). The same record comes back for the same line (engine.settle remembers its split by
+# it); records are never changed. Bounded and small: a stream that never repeats a line pays for
+# the look-up and an insert, not for a large table that misses (measured in the README).
+_LINES: dict[tuple, FeeItem] = {}
+_LINES_MAX = 256
+_TEXT_OR_NULL = (str, type(None))
 
 
 def _item(d: object) -> FeeItem:
+    key = None
+    if type(d) is dict:
+        try:
+            key = tuple(d.items())
+            item = _LINES.get(key)
+        except TypeError:  # a list or an object among its values: never remembered
+            key = item = None
+        if item is not None:
+            ap = d.get("acct_payable")
+            if ap is None or ap is True or ap is False:
+                return item
+    item = _read_item(d)
+    # Read: its texts are strings or null and acct_payable a bool or null; only its numbers may
+    # be JSON numbers (int), which a line to remember may not hold.
+    get = d.get  # type: ignore[union-attr]
+    if (
+        key is not None
+        and type(get("pric")) is str
+        and type(get("cnt")) is str
+        and type(get("pric_uplmt_amt")) in _TEXT_OR_NULL
+        and type(get("selfpay_prop")) in _TEXT_OR_NULL
+    ):
+        if len(_LINES) >= _LINES_MAX:
+            _LINES.clear()
+        _LINES[key] = item
+    return item
+
+
+def _read_item(d: object) -> FeeItem:
     d = _keys(d, _ITEM_KEYS)
     med_type = d.get("med_chrgitm_type")
     acct_payable = d.get("acct_payable")

@@ -17,6 +17,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING
 
 from engine.codes import ChrgitmLv, FundPayType, Insutype
+from engine.models_plain import FeeItem as PlainFeeItem
 from engine.money import FEN, ZERO, fmt, fmt_ratio
 from engine.trace import TraceWriter
 
@@ -59,6 +60,12 @@ def _ratio(value: Decimal) -> str:
 _CLASS_B = ChrgitmLv.CLASS_B
 _CLASS_C = ChrgitmLv.CLASS_C
 _ONE = Decimal(1)
+# Enum members and their code and names, looked up once (a member's .value is a descriptor call).
+_EMPLOYEE = Insutype.EMPLOYEE
+_EMP_POOL = FundPayType.EMP_POOL
+_RES_POOL = FundPayType.RES_POOL
+_FUNDS = {f: (f.value, f.label("zh"), f.label("en")) for f in FundPayType}
+_ZERO_TEXT = fmt(ZERO)
 
 
 @dataclass(slots=True)
@@ -90,6 +97,25 @@ def split_item(item: FeeItem, params: SettleParams) -> Split:
         in_ceiling = (ceiling * item.cnt).quantize(FEN, ROUND_HALF_UP)
     pre = (in_ceiling * prop).quantize(FEN, ROUND_HALF_UP) if prop else ZERO
     return Split(item, amt, ZERO, amt - in_ceiling, pre, in_ceiling - pre, prop)
+
+
+def _row(s: Split) -> dict:
+    """One line's split as the wire writes it (an ItemSplit's to_wire())."""
+    item = s.item
+    ceiling = item.pric_uplmt_amt
+    return {
+        "name": item.name,
+        "chrgitm_lv": item.chrgitm_lv.value,
+        "med_chrgitm_type": item.med_chrgitm_type.value,
+        "det_item_fee_sumamt": _money(s.amt),
+        "fulamt_ownpay_amt": _money(s.ownpay),
+        "overlmt_amt": _money(s.over),
+        "preselfpay_amt": _money(s.pre),
+        "inscp_scp_amt": _money(s.inscp),
+        "selfpay_prop": _ratio(s.prop),
+        "pric_uplmt_amt": None if ceiling is None else str(ceiling),
+        "acct_payable": item.acct_payable,
+    }
 
 
 @dataclass(slots=True)
@@ -191,7 +217,7 @@ class Settlement:
             ownpay_barred=self.ownpay_barred,
             payable=self.payable,
             acct_used=self.req.acct.used,
-            employee=self.req.insutype is Insutype.EMPLOYEE,
+            employee=self.req.insutype is _EMPLOYEE,
             balc=self.req.acct.balc,
             own=self.own,
             mulaid=self.mulaid,
@@ -272,100 +298,116 @@ class Settlement:
             trace=self.trace(lang),
         )
 
-    def wire(self, lang: str = "zh") -> dict:
-        """`self.result(lang).to_wire()`, written directly: the same dict, key for key."""
-        tw = TraceWriter(lang)
+    def wire(self, lang: str = "zh", rows: list[dict] | None = None) -> dict:
+        """`self.result(lang).to_wire()`, written directly: the same dict, key for key.
+        `rows`: the splits' `_row`s, when the caller has them already."""
+        money = _money
+        tw = TraceWriter(lang, money)
+        req = self.req
+        inscp = self.inscp
+        hifp = self.hifp
         pool_info = self._pool_info(tw)
-        pool = (
-            FundPayType.EMP_POOL if self.req.insutype is Insutype.EMPLOYEE else FundPayType.RES_POOL
-        )
+        code, zh, en = _FUNDS[_EMP_POOL if req.insutype is _EMPLOYEE else _RES_POOL]
         cap_left = self.cap_left
         details = [
             {
-                "fund_pay_type": pool.value,
-                "fund_pay_type_name": pool.label(lang),
-                "inscp_scp_amt": _money(self.inscp),
-                "crt_payb_lmt_amt": None if cap_left is None else _money(cap_left),
-                "fund_payamt": _money(self.hifp),
+                "fund_pay_type": code,
+                "fund_pay_type_name": zh if lang == "zh" else en,
+                "inscp_scp_amt": money(inscp),
+                "crt_payb_lmt_amt": None if cap_left is None else money(cap_left),
+                "fund_payamt": money(hifp),
                 "setl_proc_info": pool_info,
             }
         ]
-        big_info = None
+        trace = [tw.items(self.medfee, self.ownpay, self.over, self.pre, inscp), pool_info]
         if self.params.big_illness is not None:
-            big_type = self._big_type()
-            big_info = self._big_info(tw, big_type.label(lang))
+            code, zh, en = _FUNDS[self._big_type()]
+            name = zh if lang == "zh" else en
+            big_info = self._big_info(tw, name)
+            trace.append(big_info)
             big = self.hifmi + self.hifob
             if big > 0:
                 big_left = self.big_cap_left
                 details.append(
                     {
-                        "fund_pay_type": big_type.value,
-                        "fund_pay_type_name": big_type.label(lang),
-                        "inscp_scp_amt": _money(max(ZERO, self.inscp - self.hifp)),
-                        "crt_payb_lmt_amt": None if big_left is None else _money(big_left),
-                        "fund_payamt": _money(big),
+                        "fund_pay_type": code,
+                        "fund_pay_type_name": name,
+                        "inscp_scp_amt": money(max(ZERO, inscp - hifp)),
+                        "crt_payb_lmt_amt": None if big_left is None else money(big_left),
+                        "fund_payamt": money(big),
                         "setl_proc_info": big_info,
                     }
                 )
-        trace = [tw.items(self.medfee, self.ownpay, self.over, self.pre, self.inscp), pool_info]
-        if big_info is not None:
-            trace.append(big_info)
         trace.append(self._payment_info(tw))
-        zero = _money(ZERO)
-        req = self.req
+        zero = _ZERO_TEXT
         return {
             "setlinfo": {
-                "medfee_sumamt": _money(self.medfee),
-                "fulamt_ownpay_amt": _money(self.ownpay),
-                "overlmt_selfpay": _money(self.over),
-                "preselfpay_amt": _money(self.pre),
-                "inscp_scp_amt": _money(self.inscp),
-                "act_pay_dedc": _money(self.act_pay_dedc),
-                "hifp_pay": _money(self.hifp),
+                "medfee_sumamt": money(self.medfee),
+                "fulamt_ownpay_amt": money(self.ownpay),
+                "overlmt_selfpay": money(self.over),
+                "preselfpay_amt": money(self.pre),
+                "inscp_scp_amt": money(inscp),
+                "act_pay_dedc": money(self.act_pay_dedc),
+                "hifp_pay": money(hifp),
                 "pool_prop_selfpay": _ratio(self.params.pool_ratio),
                 "cvlserv_pay": zero,
                 "hifes_pay": zero,
-                "hifmi_pay": _money(self.hifmi),
-                "hifob_pay": _money(self.hifob),
+                "hifmi_pay": money(self.hifmi),
+                "hifob_pay": money(self.hifob),
                 "maf_pay": zero,
                 "oth_pay": zero,
-                "fund_pay_sumamt": _money(self.fund_sum),
-                "psn_part_amt": _money(self.psn_part),
-                "acct_pay": _money(self.acct_pay),
-                "acct_mulaid_pay": _money(self.mulaid_sum),
-                "psn_cash_pay": _money(self.cash),
-                "hosp_part_amt": _money(self.hosp_part),
-                "balc": _money(self.balc),
-                "insutype": req.insutype.value,
-                "med_type": req.med_type.value,
+                "fund_pay_sumamt": money(self.fund_sum),
+                "psn_part_amt": money(self.psn_part),
+                "acct_pay": money(self.acct_pay),
+                "acct_mulaid_pay": money(self.mulaid_sum),
+                "psn_cash_pay": money(self.cash),
+                "hosp_part_amt": money(self.hosp_part),
+                "balc": money(self.balc),
+                "insutype": req.insutype._value_,
+                "med_type": req.med_type._value_,
             },
-            "result": [
-                {
-                    "name": s.item.name,
-                    "chrgitm_lv": s.item.chrgitm_lv.value,
-                    "med_chrgitm_type": s.item.med_chrgitm_type.value,
-                    "det_item_fee_sumamt": _money(s.amt),
-                    "fulamt_ownpay_amt": _money(s.ownpay),
-                    "overlmt_amt": _money(s.over),
-                    "preselfpay_amt": _money(s.pre),
-                    "inscp_scp_amt": _money(s.inscp),
-                    "selfpay_prop": _ratio(s.prop),
-                    "pric_uplmt_amt": None
-                    if s.item.pric_uplmt_amt is None
-                    else str(s.item.pric_uplmt_amt),
-                    "acct_payable": s.item.acct_payable,
-                }
-                for s in self.splits
-            ],
+            "result": [_row(s) for s in self.splits] if rows is None else rows,
             "setldetail": details,
-            "mulaid_detail": [{"giver": g, "amount": _money(a)} for g, a in self.mulaid],
+            "mulaid_detail": [{"giver": g, "amount": money(a)} for g, a in self.mulaid],
             "trace": trace,
         }
 
 
 def settle(req: SettleRequest, params: SettleParams) -> Settlement:
     """Settle one visit with already-resolved parameters (engine.policy resolves them)."""
-    splits = [split_item(item, params) for item in req.items]
+    return _visit(req, params, [split_item(item, params) for item in req.items])
+
+
+# Lines split before, for `settle_wire` (the batch path): by the plain record's identity (the
+# reader gives the same record for the same line, engine.models_plain) and the default 先行自付
+# share, the only parameter a line's split reads. Each entry holds its record, so no other object
+# can take its id while it is here. Bounded, so memory stays flat however long a stream runs.
+_SPLITS: dict[int, tuple] = {}
+_SPLITS_MAX = 256
+
+
+def settle_wire(req: SettleRequest, params: SettleParams, lang: str = "zh") -> dict:
+    """`settle(req, params).wire(lang)` for the batch path (`pos settle --jsonl`): a plain bill
+    line met before is not split and written again."""
+    prop = params.default_selfpay_prop
+    splits = []
+    rows = []
+    get = _SPLITS.get
+    for item in req.items:
+        entry = get(id(item))
+        if entry is None or entry[0] is not item or entry[1] != prop:
+            split = split_item(item, params)
+            entry = (item, prop, split, _row(split))
+            if type(item) is PlainFeeItem:
+                if len(_SPLITS) >= _SPLITS_MAX:
+                    _SPLITS.clear()
+                _SPLITS[id(item)] = entry
+        splits.append(entry[2])
+        rows.append(entry[3].copy())  # a fresh dict: the caller may change its answer
+    return _visit(req, params, splits).wire(lang, rows)
+
+
+def _visit(req: SettleRequest, params: SettleParams, splits: list[Split]) -> Settlement:
     medfee = ownpay = over = pre = inscp = not_acct = ownpay_on_acct = ZERO
     for s in splits:
         medfee += s.amt
@@ -406,7 +448,7 @@ def settle(req: SettleRequest, params: SettleParams) -> Settlement:
     payable = max(ZERO, psn_part - not_acct - ownpay_barred)
 
     acct = req.acct
-    own = min(payable, acct.balc) if acct.used and req.insutype is Insutype.EMPLOYEE else ZERO
+    own = min(payable, acct.balc) if acct.used and req.insutype is _EMPLOYEE else ZERO
     still = payable - own
     mulaid = []
     mulaid_sum = ZERO

@@ -6,23 +6,35 @@ and read how it came about.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 
 from engine.money import fmt
 
+_ZERO = Decimal(0)
+_PCT: dict[Decimal, str] = {}  # by value: a policy has a few ratios (bounded all the same)
+
 
 def _pct(ratio: Decimal) -> str:
-    return f"{(ratio * 100).normalize():f}%"
+    text = _PCT.get(ratio)
+    if text is None:
+        if len(_PCT) >= 1024:
+            _PCT.clear()
+        text = _PCT[ratio] = f"{(ratio * 100).normalize():f}%"
+    return text
 
 
 class TraceWriter:
-    def __init__(self, lang: str = "zh") -> None:
+    """`fmt`: how an amount is written (engine.money.fmt, or a caller's cache of it by value)."""
+
+    def __init__(self, lang: str = "zh", fmt: Callable[[Decimal], str] = fmt) -> None:
         self.zh = lang != "en"
+        self.fmt = fmt
 
     def items(
         self, medfee: Decimal, ownpay: Decimal, over: Decimal, pre: Decimal, inscp: Decimal
     ) -> str:
+        fmt = self.fmt
         if self.zh:
             return (
                 f"医疗费总额 {fmt(medfee)} = 全自费 {fmt(ownpay)} + 超限价 {fmt(over)}"
@@ -45,30 +57,28 @@ class TraceWriter:
         cap_used: Decimal,
         hifp: Decimal,
     ) -> str:
-        base = inscp - act_pay_dedc
+        fmt = self.fmt
+        a, d = fmt(inscp), fmt(act_pay_dedc)
+        step = f"({a} − {d}) × {_pct(ratio)} = {fmt((inscp - act_pay_dedc) * ratio)}"
         if self.zh:
-            parts = [
-                f"符合范围 {fmt(inscp)}",
-                f"起付线 {fmt(dedc)}（本年已付 {fmt(dedc_paid)}，本次 {fmt(act_pay_dedc)}）",
-                f"({fmt(inscp)} − {fmt(act_pay_dedc)}) × {_pct(ratio)} = {fmt(base * ratio)}",
-            ]
             if cap is None:
-                parts.append("无年度封顶")
+                capped = "无年度封顶"
             else:
-                left = max(Decimal(0), cap - cap_used)
-                parts.append(f"年度封顶 {fmt(cap)}（已付 {fmt(cap_used)}，余 {fmt(left)}）")
-            return "；".join(parts) + f" → 统筹基金支付 {fmt(hifp)}"
-        parts = [
-            f"in scope {fmt(inscp)}",
-            f"deductible {fmt(dedc)} (paid this year {fmt(dedc_paid)}, this visit {fmt(act_pay_dedc)})",
-            f"({fmt(inscp)} − {fmt(act_pay_dedc)}) × {_pct(ratio)} = {fmt(base * ratio)}",
-        ]
+                left = max(_ZERO, cap - cap_used)
+                capped = f"年度封顶 {fmt(cap)}（已付 {fmt(cap_used)}，余 {fmt(left)}）"
+            return (
+                f"符合范围 {a}；起付线 {fmt(dedc)}（本年已付 {fmt(dedc_paid)}，本次 {d}）；"
+                f"{step}；{capped} → 统筹基金支付 {fmt(hifp)}"
+            )
         if cap is None:
-            parts.append("no annual cap")
+            capped = "no annual cap"
         else:
-            left = max(Decimal(0), cap - cap_used)
-            parts.append(f"annual cap {fmt(cap)} (used {fmt(cap_used)}, left {fmt(left)})")
-        return "; ".join(parts) + f" → pooled fund {fmt(hifp)}"
+            left = max(_ZERO, cap - cap_used)
+            capped = f"annual cap {fmt(cap)} (used {fmt(cap_used)}, left {fmt(left)})"
+        return (
+            f"in scope {a}; deductible {fmt(dedc)} (paid this year {fmt(dedc_paid)},"
+            f" this visit {d}); {step}; {capped} → pooled fund {fmt(hifp)}"
+        )
 
     def big_illness(
         self,
@@ -80,6 +90,7 @@ class TraceWriter:
         amount: Decimal,
         fund_name: str,
     ) -> str:
+        fmt = self.fmt
         rest = inscp - hifp
         if self.zh:
             return (
@@ -105,6 +116,7 @@ class TraceWriter:
         mulaid: Sequence[tuple[str, Decimal]],
         cash: Decimal,
     ) -> str:
+        fmt = self.fmt
         z = self.zh
         parts = [f"个人负担 {fmt(psn_part)}" if z else f"personal burden {fmt(psn_part)}"]
         if not_acct:

@@ -7,6 +7,11 @@
 - JSON nested deeper than MAX_DEPTH, a lone surrogate (\\ud800 written as an escape), NaN and
   Infinity are refused; JSON numbers are read as Decimal (exact), never float.
 - `lines()` yields one item per input line, blank ones included, so every line gets one answer.
+
+The batch path (`pos settle --jsonl`) reads and writes through orjson, a C codec, imported only
+there (`loads_plain`, `dump_line`); every line orjson refuses, and every value its caller does
+not accept, takes `decode()` above, so the answers and the error messages are the same as with
+the standard library alone, byte for byte.
 """
 
 from __future__ import annotations
@@ -123,6 +128,33 @@ def _has_surrogate(value: object) -> bool:
     return False
 
 
+_orjson = None
+
+
+def _codec():
+    """orjson, imported on first use: the one-request face and `pos txn` never pay for it."""
+    global _orjson
+    if _orjson is None:
+        import orjson
+
+        _orjson = orjson
+    return _orjson
+
+
+def loads_plain(raw: bytes) -> object | None:
+    """orjson's reading of one line, or None where it refuses the line (bad UTF-8, a lone
+    surrogate, NaN, a BOM, broken or too deep JSON): take `decode()` then, which names the problem.
+
+    orjson reads a JSON number with a fraction or an exponent (and an integer beyond 64 bits) as a
+    float. The value is for a reader that accepts no float anywhere (engine.models_plain): whatever
+    it does not accept must be read again with `decode()`, where every number is an exact Decimal.
+    """
+    try:
+        return _codec().loads(raw)
+    except ValueError:  # orjson.JSONDecodeError is a ValueError
+        return None
+
+
 def dump(obj: object, **kw) -> str:
     """Compact JSON on one line that any UTF-8 stream can take (escaped if it cannot)."""
     kw.setdefault("separators", (",", ":"))
@@ -135,7 +167,18 @@ def dump(obj: object, **kw) -> str:
 
 
 def dump_line(obj: object) -> bytes:
-    """`dump(obj)` plus a newline, as UTF-8 bytes: encoded once, for a binary stream."""
+    """`dump(obj)` plus a newline, as UTF-8 bytes: encoded once, for a binary stream.
+
+    For what an answer holds (dicts, lists, str, bool, None; never a float: every amount is a
+    string) orjson writes what json.dumps(ensure_ascii=False, separators=(",", ":")) writes: the
+    same key order, escapes and UTF-8. What it refuses (a Decimal, a lone surrogate, an int beyond
+    64 bits) the standard library writes, as before.
+    """
+    codec = _codec()
+    try:
+        return codec.dumps(obj, option=codec.OPT_APPEND_NEWLINE)
+    except TypeError:  # orjson.JSONEncodeError is a TypeError
+        pass
     text = json.dumps(obj, ensure_ascii=False, default=str, separators=(",", ":"))
     try:
         return text.encode("utf-8") + b"\n"
