@@ -128,9 +128,10 @@ def _database_urls(args) -> dict[str, str | None]:
     return {"sqlite": None, **({"postgres": pg} if pg else {})}
 
 
-# `pos bench` with no target: every figure of issue 14 as ratios in one run (each section adds
-# its own target here, e.g. "ledger", "ui").
-SUMMARY = ("settle",)
+# `pos bench` with no target: every figure of issue 14 as ratios in one run — the pure CLI and
+# the batch path, the ledger (SQLite, and PostgreSQL when one is named), the app's start and
+# latencies.
+SUMMARY = ("settle", "ledger", "ui")
 
 
 def _settle(args) -> dict:
@@ -144,16 +145,35 @@ def _settle(args) -> dict:
     )
 
 
+def _section(target: str, args) -> dict:
+    """One section of the no-target run, measured and (unless --json) printed as it finishes."""
+    if target == "settle":
+        from pos.bench.batch import print_settle as show
+
+        result = _settle(args)
+    elif target == "ledger":
+        from pos.bench.ledger import bench_ledger
+        from pos.bench.ledger import print_ledger as show
+
+        urls = _database_urls(args)
+        result = bench_ledger(300, urls)
+    else:
+        from pos.bench.ui import bench_ui
+        from pos.bench.ui import print_ui as show
+
+        result = bench_ui(50)
+    if not args.json:
+        show(result)
+        if target == "ledger" and "postgres" not in result:
+            print("  postgres: skipped (give --pg URL or set POS_BENCH_PG_URL)")
+    return result
+
+
 def run(args) -> int:
     if args.target is None:
-        from pos.bench.batch import print_settle
-
         results = {}
         for target in SUMMARY:
-            if target == "settle":
-                results["settle"] = _settle(args)
-                if not args.json:
-                    print_settle(results["settle"])
+            results[target] = _section(target, args)
         if args.json:
             print(json.dumps(results))
         return 0
