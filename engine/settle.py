@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from engine.codes import ChrgitmLv, FundPayType, Insutype
@@ -34,27 +35,9 @@ if TYPE_CHECKING:  # the models load only when a caller asks for them (result(),
 
 # fmt() and fmt_ratio() by value, for wire(): a formatted amount depends on the value alone (equal
 # Decimals format alike), and a stream of bills repeats its amounts. Bounded: memory stays flat.
-_MONEY: dict[Decimal, str] = {}
-_RATIO: dict[Decimal, str] = {}
 _FORMATTED_MAX = 8192
-
-
-def _money(value: Decimal) -> str:
-    text = _MONEY.get(value)
-    if text is None:
-        if len(_MONEY) >= _FORMATTED_MAX:
-            _MONEY.clear()
-        text = _MONEY[value] = fmt(value)
-    return text
-
-
-def _ratio(value: Decimal) -> str:
-    text = _RATIO.get(value)
-    if text is None:
-        if len(_RATIO) >= _FORMATTED_MAX:
-            _RATIO.clear()
-        text = _RATIO[value] = fmt_ratio(value)
-    return text
+_money = lru_cache(maxsize=_FORMATTED_MAX)(fmt)
+_ratio = lru_cache(maxsize=_FORMATTED_MAX)(fmt_ratio)
 
 
 _CLASS_B = ChrgitmLv.CLASS_B
