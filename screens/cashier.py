@@ -17,6 +17,7 @@ from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import Footer, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -53,6 +54,7 @@ from screens.widgets import (
 )
 
 MAX_SCAN = 64
+WORKING_AFTER = 0.15  # seconds before a step in progress says so on the status line
 # Desk refusals of an insured visit after which 全自费 is the way on (F3 offers it).
 SELFPAY_HINT = ("PATIENT_NOT_INSURED", "INSTITUTION_NOT_DESIGNATED")
 MAX_ITEM_TEXT = 40
@@ -204,6 +206,7 @@ class CashierScreen(TranslatedBindings, Screen[None]):
         self.state = BillState()
         self._catalog: list[CatalogItemView] = []
         self._busy: str | None = None
+        self._working_timer: Timer | None = None
         self._settling = False
         self._split_stale = True
         self._discard_armed = False
@@ -398,11 +401,20 @@ class CashierScreen(TranslatedBindings, Screen[None]):
             self.status.show(t("status.busy"), "busy")
             return False
         self._busy = what
-        self.status.show(t("status.working." + what), "busy")
+        # "正在…" only for a step that takes a while: a quick one's answer replaces it before the
+        # eye sees it, and each status change costs the whole screen a layout and a paint.
+        self._working_timer = self.set_timer(WORKING_AFTER, lambda: self._working(what))
         return True
+
+    def _working(self, what: str) -> None:
+        if self._busy == what:
+            self.status.show(t("status.working." + what), "busy")
 
     def _done(self) -> None:
         self._busy = None
+        if self._working_timer is not None:
+            self._working_timer.stop()
+            self._working_timer = None
 
     # ------------------------------------------------------------------ handlers (own the state)
 

@@ -196,8 +196,12 @@ class StatusLine(Static):
     def __init__(self, text: str = "", **kwargs) -> None:
         super().__init__(text, **kwargs)
         self.text = text
+        self.kind = "info"
 
     def show(self, text: str, kind: str = "info") -> None:
+        if text == self.text and kind == self.kind:
+            return  # the same line again: no layout, no paint
+        self.kind = kind
         self.set_class(kind == "error", "-error")
         self.set_class(kind == "ok", "-ok")
         self.set_class(kind == "busy", "-busy")
