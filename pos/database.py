@@ -17,12 +17,11 @@ from sqlalchemy import Engine, inspect, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from engine.db import default_sqlite_url, is_sqlite, make_engine, normalize_url, storage_kind
+from engine.db import is_sqlite, make_engine, normalize_url, storage_kind
 from pos.clock import Clock, center_view, china_now
+from pos.store.firstlook import chosen_url
 from pos.store.models import HospitalBase, Institution
 from pos.store.seed import FIXTURES, seed_hospital
-
-ENV_URL = "POS_DATABASE_URL"
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
@@ -46,15 +45,9 @@ def create_private_file(path: Path) -> None:
     os.close(fd)
 
 
-def default_url() -> str:
-    from pos.store.firstlook import default_path
-
-    return default_sqlite_url(default_path())
-
-
 def resolve_url(url: str | None = None) -> str:
     """--db beats POS_DATABASE_URL beats the embedded SQLite file."""
-    return normalize_url(url or os.environ.get(ENV_URL) or default_url())
+    return normalize_url(chosen_url(url))
 
 
 def redacted(url: str) -> str:

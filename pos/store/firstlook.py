@@ -43,6 +43,18 @@ def default_path() -> Path:
     return Path(platformdirs.user_data_dir("hospital-pos")) / "hospital-pos.sqlite3"
 
 
+def default_url() -> str:
+    """The embedded SQLite file as a URL (the same as engine.db.default_sqlite_url, without
+    importing SQLAlchemy: the login screen's first look runs before it loads)."""
+    return f"sqlite:///{default_path().expanduser().resolve()}"
+
+
+def chosen_url(url: str | None = None) -> str:
+    """--db beats POS_DATABASE_URL beats the embedded SQLite file (pos.database.resolve_url
+    normalises it for SQLAlchemy)."""
+    return url or os.environ.get(ENV_URL) or default_url()
+
+
 def current_revision(conn) -> str | None:
     """The database's Alembic revision (a SQLAlchemy connection), or None without its table."""
     from sqlalchemy import text
@@ -55,7 +67,7 @@ def current_revision(conn) -> str | None:
 def stations(url: str | None, head: str) -> list[dict] | None:
     """Every station with its institution when the database (`url`, else POS_DATABASE_URL,
     else the embedded file) is at revision `head` and seeded; None otherwise."""
-    url = url or os.environ.get(ENV_URL) or f"sqlite:///{default_path()}"
+    url = chosen_url(url)
     try:
         if url.startswith("sqlite:///"):
             rows = _sqlite(url.removeprefix("sqlite:///").split("?")[0], head)

@@ -11,7 +11,8 @@ from alembic.migration import MigrationContext
 
 from engine.center.models import CenterBase
 from pos.cli import main
-from pos.database import ENV_URL, default_url, is_seeded, open_database, resolve_url
+from pos.database import is_seeded, open_database, resolve_url
+from pos.store.firstlook import ENV_URL, default_url
 from pos.store.models import HospitalBase
 from pos.store.seed import FIXTURES, SeedError, seed_hospital
 
