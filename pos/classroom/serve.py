@@ -29,7 +29,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from pos.training.room import TEMPLATE, Attempt
+from pos.training.room import TEMPLATE, Attempt, copy_sqlite
 
 SESSIONS = "sessions"
 STATE = "session.json"
@@ -132,7 +132,7 @@ def run_session(workdir: Path, scenario_id: str | None, lang: str | None) -> int
     directory = Path(tempfile.mkdtemp(prefix=f"{os.getpid()}-", dir=sessions))
     app = None
     try:
-        shutil.copyfile(template, directory / TEMPLATE)
+        copy_sqlite(template, directory / TEMPLATE)  # the session's own, private (0600)
         settings = load_settings(lang=lang)
         if settings.printer.sink == "file":  # receipts stay with the session, not the server
             printer = settings.printer.model_copy(update={"target": str(directory / "receipts")})

@@ -136,7 +136,7 @@ class TrainingRoom:
                 kwargs["fixtures"] = self.fixtures
             db = open_database(f"sqlite:///{tmp}", **kwargs)
             db.dispose()
-            _copy_sqlite(tmp, path.with_name(f".{TEMPLATE}.copy"))
+            copy_sqlite(tmp, path.with_name(f".{TEMPLATE}.copy"))
             os.replace(path.with_name(f".{TEMPLATE}.copy"), path)
             for extra in (tmp, tmp.with_name(tmp.name + "-wal"), tmp.with_name(tmp.name + "-shm")):
                 extra.unlink(missing_ok=True)
@@ -178,7 +178,7 @@ class TrainingRoom:
         directory = self.directory / "attempts" / attempt_id
         directory.mkdir(parents=True, exist_ok=True)
         db_path = directory / "training.sqlite3"
-        _copy_sqlite(template, db_path)
+        copy_sqlite(template, db_path)
         start = clock_start or datetime.now(CHINA).replace(microsecond=0)
         desk = self._desk(db_path, start)
         attempt = Attempt(
@@ -295,7 +295,7 @@ class TrainingRoom:
 # ---------------------------------------------------------------------- setup steps and faults
 
 
-def _copy_sqlite(source: Path, target: Path) -> None:
+def copy_sqlite(source: Path, target: Path) -> None:
     """A consistent one-file copy (SQLite's backup API: WAL folded in), readable by its owner."""
     import sqlite3
 
