@@ -24,7 +24,16 @@ from pos.store.books import next_number
 from pos.store.models import Department, DraftLine, Visit
 
 MAX_LINES = 200  # a 2204 message carries at most 500; a window bill this long is a mistake
-OUTPATIENT_MED_TYPES = (MedType.OUTPATIENT, MedType.CHRONIC, MedType.INPATIENT)
+# What a hospital window offers, the two a 门诊 window uses most first (training plays pick 14 with
+# one ↓); the center decides whether the region settles each (both seeded regions settle 12 门诊挂号
+# and 13 急诊 under their outpatient rules).
+OUTPATIENT_MED_TYPES = (
+    MedType.OUTPATIENT,
+    MedType.CHRONIC,
+    MedType.REGISTRATION,
+    MedType.EMERGENCY,
+    MedType.INPATIENT,
+)
 
 
 def _parse_cnt(value: object) -> Decimal:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.hospital.helpers import AIZMAT, checkout
+from tests.hospital.helpers import AILI, AIZMAT, checkout
 
 # ------------------------------------------------------------------ the giver's new amount
 
@@ -136,3 +136,23 @@ def test_refunding_a_selfpay_settlement_is_refused_plainly(db, desk):
     assert len(desk.exchanges()) == sent  # nothing went to the center
     assert [s.kind for s in desk.settlements()] == ["selfpay"]
     assert problems(db) == []
+
+
+# ------------------------------------------------------------------ 急诊 and 门诊挂号 at the window
+
+
+def test_the_window_offers_emergency_and_registration_and_they_settle_as_outpatient(desk):
+    # Was: the picker offered 11, 14 and 21 only, though both regions settle 12 and 13.
+    assert {"12", "13"} <= set(desk.med_types())
+    desk.identify(AILI)
+    desk.open_visit("11")
+    desk.add_line("HS00045", "50")
+    outpatient = desk.presettle()
+    desk.cancel_visit()
+    desk.identify(AILI)
+    visit = desk.open_visit("13")
+    assert visit.med_type == "13"
+    desk.add_line("HS00045", "50")
+    emergency = desk.presettle()
+    assert emergency.money == outpatient.money  # the same outpatient rules and accumulators
+    assert emergency.amount("hifp_pay") > 0

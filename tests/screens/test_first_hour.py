@@ -160,7 +160,7 @@ async def test_terminated_insurance_is_charged_as_selfpay(make_app):
         await login(pilot)
         await scan(pilot, P.GRANDMA_TERMINATED)
         assert "F3" in status(app) and "全自费" in status(app)  # the way on is named
-        await press(pilot, "f3", "down", "down", "down", "enter")
+        await press(pilot, "f3", "end", "enter")
         visit = cashier(app).state.visit
         assert visit is not None and visit.selfpay and visit.lines
         await press(pilot, "f8")  # pre-settle, then the tender dialog
