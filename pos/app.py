@@ -158,6 +158,8 @@ class PosApp(TranslatedBindings, App[None]):
         if narrow != self.has_class("-narrow"):
             self.set_class(narrow, "-narrow")
             for screen in self.screen_stack:  # the footers lay their keys out again (compact)
+                if isinstance(screen, TranslatedBindings):
+                    screen.fit_footer(narrow)
                 screen.refresh_bindings()
 
     async def call(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:

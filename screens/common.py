@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import ClassVar
 
 from rich.cells import cell_len
 from rich.text import Text
@@ -46,7 +47,32 @@ def key(
 
 
 class TranslatedBindings:
-    """Mixin: replace catalog-key descriptions (key.<name>) with the current language's text."""
+    """Mixin: replace catalog-key descriptions (key.<name>) with the current language's text, and
+    fit the footer to a narrow terminal."""
+
+    # The binding ids the footer shows, at 100 columns and more and below (where each key shows
+    # without its Ctrl twin): for a screen with more keys than one footer line holds, which would
+    # cut the last ones off, F1 帮助 with them. The others still work and F1 lists them all.
+    # None: every key.
+    FOOTER_KEYS: ClassVar[frozenset[str] | None] = None
+    NARROW_FOOTER_KEYS: ClassVar[frozenset[str] | None] = None
+
+    def fit_footer(self, narrow: bool) -> None:
+        if self.FOOTER_KEYS is None and self.NARROW_FOOTER_KEYS is None:
+            return
+        keep = self.NARROW_FOOTER_KEYS if narrow else self.FOOTER_KEYS
+        bindings = self._bindings  # type: ignore[attr-defined]
+        declared = self.__dict__.setdefault(
+            "_declared_show",
+            {b.id: b.show for group in bindings.key_to_bindings.values() for b in group},
+        )
+        bindings.key_to_bindings = {
+            k: [
+                replace(b, show=declared.get(b.id, b.show) and (keep is None or b.id in keep))
+                for b in group
+            ]
+            for k, group in bindings.key_to_bindings.items()
+        }
 
     def _translate_bindings(self) -> None:
         bindings = self._bindings  # type: ignore[attr-defined]

@@ -382,3 +382,37 @@ async def test_an_amount_still_submits_as_an_amount(make_app):
         await _wedge(pilot, "100")  # cash received: Enter settles
         [st] = app.desk.settlements()
         assert st.tenders[0].tendered == 100
+
+
+# ------------------------------------------------------------------ every footer fits its line
+
+
+def _footer_fits(app) -> list[str]:
+    """The footer's keys by action; fails when the last one runs past the screen's right edge."""
+    from textual.widgets._footer import FooterKey
+
+    keys = list(app.screen.query(FooterKey))
+    assert keys, "no footer keys"
+    right = max(k.region.right for k in keys)
+    assert right <= app.screen.size.width, f"footer cut: {right} > {app.screen.size.width}"
+    return [k.action for k in keys]
+
+
+async def test_the_co_pay_desks_footer_fits_and_always_shows_help(make_app):
+    # Was: with the Ctrl twins beside the F-keys twelve actions ran past 120 columns, and past 80
+    # without them: 返回登录 and F1 帮助 were cut off.
+    from screens.desk import DeskScreen
+    from tests.screens.desk_flow import open_desk
+
+    for lang in ("zh", "en"):
+        for size in ((120, 36), (80, 24)):
+            app = make_app(lang=lang)
+            async with app.run_test(size=size) as pilot:
+                desk = await open_desk(pilot)
+                assert isinstance(desk, DeskScreen)
+                actions = _footer_fits(app)
+                assert {"help", "back", "bind"} <= set(actions), actions
+                from screens.help import binding_rows  # F1 lists what the footer leaves out
+
+                listed = {ident for _keys, _text, ident in binding_rows(desk)}
+                assert {"desk-turn", "desk-enrolment", "desk-notices", "help"} <= listed
