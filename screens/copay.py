@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -28,6 +29,11 @@ from screens.widgets import code_label
 class CopayChoice:
     givers: tuple[str, ...]  # giver psn_nos, in the order shown (the deduction order)
     proof_checked: bool
+
+
+# A selection's toggle button and the space after it, as SelectionList draws them: the toggle
+# buttons' public glyphs (Checkbox is one) rather than the list's private gutter method.
+_BUTTON_CELLS = cell_len(Checkbox.BUTTON_LEFT + Checkbox.BUTTON_INNER + Checkbox.BUTTON_RIGHT + " ")
 
 
 def option_prompt(o: CopayOption) -> Text:
@@ -106,7 +112,7 @@ class CopayModal(ForwardsScans, TranslatedBindings, ModalScreen[CopayChoice | No
         """Each giver's line (and a refusal's reasons) broken by the CJK rule at the list's width,
         its later lines indented under the name: Textual's own wrap would start a line with 。"""
         listing = self.query_one("#copay-list", SelectionList)
-        gutter = listing._get_left_gutter_width() + 2  # ▐X▌ and the option's padding
+        gutter = _BUTTON_CELLS + 2  # ▐X▌ and a space, then the option's padding
         width = listing.scrollable_content_region.width - gutter
         if width < 8:
             return
