@@ -75,8 +75,8 @@ class ReceiptData:
 
     @property
     def selfpay(self) -> bool:
-        """全自费: settled by the hospital alone; the papers carry no insurance lines."""
-        return self.settlement.kind == "selfpay"
+        """全自费 (or its 冲红): the hospital's alone; the papers carry no insurance lines."""
+        return self.settlement.selfpay
 
     @property
     def opens_drawer(self) -> bool:

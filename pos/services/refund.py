@@ -1,7 +1,9 @@
-"""Refunds (退费): 2208 冲红 — a negated copy of the settlement, never an edit.
+"""Refunds (退费): 冲红 — a negated copy of the settlement, never an edit.
 
-A partial refund reverses everything and re-charges the lines the patient keeps (the visit is
-reopened with them, ready to pre-settle and settle again), as insured HIS systems do.
+An insured settlement is reversed at the center first (2208); a 全自费 one is the hospital's alone,
+so its 冲红 is written to the books only (no message). A partial refund reverses everything and
+re-charges the lines the patient keeps (the visit is reopened with them, ready to pre-settle and
+settle again), as insured HIS systems do.
 """
 
 from __future__ import annotations
@@ -32,17 +34,6 @@ def _already() -> PosError:
     )
 
 
-def _selfpay_not_supported() -> PosError:
-    # Not built yet (#8): a 全自费 settlement has no 2208 at the center, its 冲红 would need its
-    # own kind in the books, the day close and `pos db check`. Said plainly instead.
-    return PosError(
-        "REFUND_SELFPAY",
-        "全自费结算暂不支持在本系统退费：请按医院财务流程线下退款（不经医保中心）",
-        "Refunding a self-pay (全自费) settlement is not supported here yet: refund it by the "
-        "hospital's own procedure (the insurance center is not involved)",
-    )
-
-
 class Refunds:
     """Uses the window, the bill (to reopen a partly refunded visit) and the in-flight record."""
 
@@ -58,7 +49,8 @@ class Refunds:
         keep_line_nos: Sequence[int] = (),
         approval: ApprovalView | None = None,
     ) -> RefundOutcome:
-        """Reverse a settlement (2208) and pay the cash part back by the same tenders.
+        """Reverse a settlement (2208; a 全自费 one in the books alone) and pay the cash part back
+        by the same tenders.
 
         keep_line_nos: lines of the original to charge again (partial refund = reverse everything,
         then re-settle the rest): they come back as the open visit's lines, ready to pre-settle.
@@ -75,9 +67,7 @@ class Refunds:
             )
         with window.db.reading() as s:
             orig = queries.settlement_by_setl_id(s, setl_id)
-            if orig is not None and orig.kind == "selfpay":
-                raise _selfpay_not_supported()
-            if orig is not None and orig.kind != "settle":
+            if orig is not None and orig.kind not in ("settle", "selfpay"):
                 orig = None  # a 冲红 row is not refunded
             if orig is None or orig.fixmedins_code != window.station.fixmedins_code:
                 raise PosError(
@@ -101,6 +91,16 @@ class Refunds:
                 )
             visit = s.get(Visit, orig.visit_id)
             keep = [(f.medins_list_codg, f.cnt) for f in sorted(kept, key=lambda f: f.line_no)]
+        if orig.kind == "selfpay":
+            # The center never saw it: nothing to send, so nothing can be lost in between. The
+            # 冲红 is written whole (rows, tenders, visit, audit) or not at all.
+            try:
+                refund_id = self._record(orig.id, None, {}, _negated(orig), keep, approval)
+            except PosError:
+                raise
+            except Exception as exc:  # (a second 冲红 of the batch breaks a unique key)
+                raise storage_error(exc) from exc
+            return self._outcome(orig, refund_id, keep)
         try:
             msgid = self.inflight.open_call("2208", visit, orig.chrg_bchno, cashier.cashier_no)
         except AlreadyDone:
@@ -131,6 +131,10 @@ class Refunds:
             cause = exc if isinstance(exc, PosError) else storage_error(exc)
             reversed_ = self.inflight.reverse(msgid, "2208", orig.psn_no, cashier.cashier_no)
             raise not_recorded("2208", msgid, cause, reversed_) from exc
+        return self._outcome(orig, refund_id, keep)
+
+    def _outcome(self, orig: Settlement, refund_id: int, keep: list) -> RefundOutcome:
+        window = self.window
         with window.db.reading() as s:
             refund_view = settlement_view(s, s.get(Settlement, refund_id))
             orig_view = settlement_view(s, s.get(Settlement, orig.id))
@@ -143,7 +147,7 @@ class Refunds:
     def _record(
         self,
         orig_id: int,
-        msgid: str,
+        msgid: str | None,
         setlinfo: dict,
         amounts: dict,
         keep: list,
@@ -152,11 +156,14 @@ class Refunds:
         window = self.window
         with window.db.transaction() as s:
             orig = s.get(Settlement, orig_id)
+            if queries.refund_of(s, orig.id) is not None:  # another window was quicker
+                raise _already()
             mismatched = [n for n in SETTLEMENT_MONEY if amounts[n] != -getattr(orig, n)]
+            setl_id = str(setlinfo.get("setl_id") or f"{orig.setl_id}-R")
             record = SettlementRecord(
                 kind="refund",
-                setl_id=str(setlinfo.get("setl_id") or f"{orig.setl_id}-R"),
-                msgid=msgid,
+                setl_id=setl_id,
+                msgid=msgid or setl_id,  # 全自费: no message; the hospital's own id, as its settle
                 reverses_id=orig.id,
                 visit_id=orig.visit_id,
                 chrg_bchno=orig.chrg_bchno,
@@ -188,14 +195,16 @@ class Refunds:
             visit.status = "open" if keep else "refunded"
             if keep:
                 queries.replace_draft_lines(s, visit.visit_id, keep)
-            call = s.get(CenterCall, msgid)
-            call.status, call.open_key, call.setl_id = "ok", None, row.setl_id
+            if msgid is not None:
+                call = s.get(CenterCall, msgid)
+                call.status, call.open_key, call.setl_id = "ok", None, row.setl_id
             window.audit(
                 s,
                 "refund",
                 row.setl_id,
                 {
                     "reverses": orig.setl_id,
+                    "selfpay": orig.kind == "selfpay",
                     "receipt_no": row.receipt_no,
                     "psn_cash_pay": amounts["psn_cash_pay"],
                     "kept_lines": len(keep),
@@ -205,3 +214,8 @@ class Refunds:
                 },
             )
             return row.id
+
+
+def _negated(orig: Settlement) -> dict[str, Decimal]:
+    """A 全自费 settlement's amounts turned round (balc stays: no account was touched)."""
+    return {**{n: -getattr(orig, n) for n in SETTLEMENT_MONEY}, "balc": orig.balc}

@@ -322,6 +322,12 @@ class SettlementView:
     refunded_by: str | None = None  # setl_id of the 冲红 row, if any
 
     @property
+    def selfpay(self) -> bool:
+        """全自费, or the 冲红 of one: the hospital's books alone. Such a visit never had a
+        就诊 at the center (no 2201, so no mdtrt_id), and its 冲红 copies that."""
+        return self.kind == "selfpay" or (self.kind == "refund" and not self.mdtrt_id)
+
+    @property
     def change(self) -> Decimal:
         return sum((t.change for t in self.tenders), Decimal("0.00"))
 
@@ -499,7 +505,7 @@ class ReceiptRecordView:
 
     @property
     def refundable(self) -> bool:
-        return self.settlement.kind == "settle" and self.refund is None
+        return self.settlement.kind in ("settle", "selfpay") and self.refund is None
 
 
 @dataclass(frozen=True)

@@ -89,7 +89,7 @@ def _settlements(session: Session, rows: list[Settlement]) -> list[str]:
         name = f"settlement {row.setl_id} ({row.receipt_no})"
         sign = Decimal(-1) if row.kind == "refund" else Decimal(1)
         out += [f"{name}: {p}" for p in identity_problems(_amounts(row))]
-        if row.kind == "selfpay":
+        if _selfpay(row, by_id):
             insured = [
                 n for n in SETTLEMENT_MONEY if n not in _SELFPAY_MONEY and getattr(row, n) != 0
             ]
@@ -117,13 +117,20 @@ def _settlements(session: Session, rows: list[Settlement]) -> list[str]:
     return out
 
 
+def _selfpay(row: Settlement, by_id: dict[int, Settlement]) -> bool:
+    """A 全自费 settlement, or the 冲红 of one."""
+    orig = by_id.get(row.reverses_id) if row.reverses_id else None
+    return "selfpay" in (row.kind, orig.kind if orig is not None else None)
+
+
 def _against_center(session: Session, rows: list[Settlement]) -> list[str]:
     out = []
     center = {c.setl_id: c for c in session.scalars(select(CenterSettlement))}
     reversed_ids = {c.orig_setl_id for c in center.values() if c.kind == "reversal"}
     ours = {r.setl_id for r in rows}
+    by_id = {r.id: r for r in rows}
     for row in rows:
-        if row.kind == "selfpay":  # 全自费: the hospital's alone, by design unknown to the center
+        if _selfpay(row, by_id):  # 全自费 and its 冲红: the hospital's alone, unknown to the center
             continue
         name = f"settlement {row.setl_id} ({row.receipt_no})"
         theirs = center.get(row.setl_id)

@@ -331,9 +331,6 @@ class RecordModal(TranslatedBindings, ModalScreen[bool]):
         if record.refund is not None:
             self.status.show(t("office.refund.already", hc=record.refund.receipt_no), "error")
             return
-        if record.settlement.kind == "selfpay":  # said before the supervisor is asked
-            self.status.show(t("office.refund.selfpay"), "error")
-            return
         from screens.office.refund import RefundModal
 
         def requested(request: RefundRequest | None) -> None:
@@ -341,7 +338,8 @@ class RecordModal(TranslatedBindings, ModalScreen[bool]):
                 self.status.show(t("office.refund.cancelled"), "info")
                 return
             self._busy = True
-            self.status.show(t("office.refund.working"), "busy")
+            working = "working_selfpay" if record.settlement.selfpay else "working"
+            self.status.show(t(f"office.refund.{working}"), "busy")
             self.run_refund(request)
 
         self.app.push_screen(RefundModal(record), requested)

@@ -114,27 +114,76 @@ def test_a_supervisors_wrong_pins_lock_the_supervisor(desk_at):
     assert e.value.code == "AUTH_LOCKED"
 
 
-# ------------------------------------------------------------------ 全自费 refunds (not yet)
+# ------------------------------------------------------------------ 全自费 refunds
 
 
-def test_refunding_a_selfpay_settlement_is_refused_plainly(db, desk):
+def _selfpay_settled(desk, lines: int = 1):
+    from pos.services.views import TenderInput
+    from tests.hospital.helpers import WUYUN
+
+    desk.identify(WUYUN)  # insurance terminated: charged as 全自费
+    visit = desk.open_selfpay_visit("11")
+    for _ in range(max(0, lines - len(visit.lines))):
+        desk.add_line("HS00045", "2")
+    pre = desk.presettle()
+    return desk.settle([TenderInput("cash", pre.psn_cash_pay, pre.psn_cash_pay + 50)])
+
+
+def test_a_selfpay_settlement_is_refunded_in_the_books_alone(db, desk):
+    # Was: refused with REFUND_SELFPAY ("refund it by the hospital's own procedure").
     import pytest
 
     from pos.errors import PosError
-    from pos.services.views import TenderInput
-    from tests.hospital.helpers import WUYUN, problems
+    from pos.printing import build_documents, render_text
+    from pos.printing.books import load
+    from tests.hospital.helpers import problems
 
-    desk.identify(WUYUN)
-    desk.open_selfpay_visit("11")
-    pre = desk.presettle()
-    done = desk.settle([TenderInput("cash", pre.psn_cash_pay)])
+    done = _selfpay_settled(desk)
+    setl_id = done.settlement.setl_id
+    paid = done.settlement.amount("psn_cash_pay")
     sent = len(desk.exchanges())
+    ok = desk.approve("1009", "999999", action="refund", subject=setl_id, reason="退药")
+    out = desk.refund(setl_id, approval=ok)
+    assert len(desk.exchanges()) == sent  # the center never saw it: nothing sent
+    refund = out.refund
+    assert refund.kind == "refund" and refund.selfpay and out.original.selfpay
+    assert refund.reverses_setl_id == setl_id and out.original.refunded_by == refund.setl_id
+    assert refund.amount("psn_cash_pay") == -paid and refund.amount("fund_pay_sumamt") == 0
+    assert [(t.method, t.amount, t.change) for t in refund.tenders] == [("cash", -paid, 0)]
+    assert refund.receipt_no.startswith("HC")
+    assert desk.visit_view(done.settlement.visit_id).status == "refunded"
+    assert problems(db) == []  # books, tenders, audit entries; the center left alone
+    assert desk.reconcile().balanced  # nothing of it in the day's 3201 totals
+    close = desk.day_close()
+    assert (close.settle_count, close.refund_count, close.psn_cash_pay) == (1, 1, 0)
+    assert close.tenders.get("cash", 0) == 0  # paid in, paid back
+    with db.reading() as s:
+        data = load(s, refund.receipt_no)
+    text = render_text(build_documents(data, "zh"), 48)
+    assert "冲红" in text and "全自费" in text and done.settlement.receipt_no in text
+    assert "统筹" not in text  # no insurance lines on a 全自费 paper
     with pytest.raises(PosError) as e:
-        desk.refund(done.settlement.setl_id)
-    assert e.value.code == "REFUND_SELFPAY" and "全自费" in e.value.message_zh
-    assert "not supported" in e.value.message_en
-    assert len(desk.exchanges()) == sent  # nothing went to the center
-    assert [s.kind for s in desk.settlements()] == ["selfpay"]
+        desk.refund(setl_id, approval=ok)
+    assert e.value.code == "REFUND_ALREADY"
+
+
+def test_a_selfpay_partial_refund_reopens_the_kept_lines_as_selfpay(db, desk):
+    from pos.services.views import TenderInput
+    from tests.hospital.helpers import problems
+
+    done = _selfpay_settled(desk, lines=2)
+    lines = desk.settlement_record(done.settlement.id).fee_lines
+    assert len(lines) >= 2
+    kept = lines[-1]
+    setl_id = done.settlement.setl_id
+    ok = desk.approve("1009", "999999", action="refund", subject=setl_id, reason="少收一项")
+    out = desk.refund(setl_id, keep_line_nos=[kept.line_no], approval=ok)
+    assert out.reopened_visit is not None and out.reopened_visit.selfpay
+    assert [x.medins_list_codg for x in out.reopened_visit.lines] == [kept.medins_list_codg]
+    pre = desk.presettle()
+    again = desk.settle([TenderInput("cash", pre.psn_cash_pay)])
+    assert again.settlement.kind == "selfpay"
+    assert again.settlement.amount("medfee_sumamt") == kept.amount
     assert problems(db) == []
 
 

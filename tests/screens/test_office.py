@@ -242,8 +242,9 @@ async def test_lost_answer_is_not_balanced_and_2601_from_the_screen_fixes_it(mak
         assert app.desk.pending_reversals() == []
 
 
-async def test_a_selfpay_settlement_is_refused_for_refund_with_a_clear_message(make_app):
-    # #8: refunding 全自费 is not built yet; the back office says so before asking a supervisor.
+async def test_a_selfpay_settlement_is_refunded_from_the_back_office(make_app):
+    # Was (#8): refused with "全自费结算暂不支持在本系统退费"; now the same supervisor-approved 冲红
+    # as an insured one, written to the hospital's books alone.
     app = make_app()
     async with app.run_test(size=(120, 36)) as pilot:
         await login(pilot)
@@ -259,8 +260,12 @@ async def test_a_selfpay_settlement_is_refused_for_refund_with_a_clear_message(m
 
         done = await app.call(run)
         assert done.settlement.kind == "selfpay"
+        sent = len(app.desk.exchanges())
         await open_first_record(pilot)
-        await press(pilot, "f7")
-        assert isinstance(app.screen, RecordModal)  # no refund dialog, no supervisor asked
-        assert "全自费结算暂不支持在本系统退费" in status(app)
-        assert refunds_of(app, done.settlement.setl_id) == []
+        await fill_refund(pilot)
+        [refund] = refunds_of(app, done.settlement.setl_id)
+        assert refund.selfpay and refund.receipt_no in status(app)
+        assert refund.amount("psn_cash_pay") == -done.settlement.amount("psn_cash_pay")
+        assert len(app.desk.exchanges()) == sent  # no message to the center
+        printed = sorted((app.settings.printer.path).glob("*HC*"))
+        assert printed and "冲红" in printed[0].read_text(encoding="utf-8")
