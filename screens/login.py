@@ -3,7 +3,7 @@ services rate-limit them."""
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -14,8 +14,10 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, Label, Select, Static
 
 from pos.i18n import get_lang, t
-from pos.services.views import SessionView, StationView
 from screens.common import StatusLine, TranslatedBindings, error_text, key
+
+if TYPE_CHECKING:  # the view types load with the station list, after the first paint
+    from pos.services.views import SessionView, StationView
 
 AUTO = "auto"  # the Select value for "the first window of the cashier's own institution"
 
