@@ -15,7 +15,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
-from typing import TYPE_CHECKING
 
 from engine import models_plain as _plain
 from engine.codes import ChrgitmLv, FundPayType, Insutype, MedChrgitmType
@@ -27,6 +26,7 @@ from engine.models_plain import _number as _plain_number
 from engine.money import FEN, ZERO, fmt, fmt_ratio
 from engine.trace import TEMPLATES, TraceWriter, pct
 
+TYPE_CHECKING = False  # typing's own flag, without importing typing (a few ms of `pos settle`)
 if TYPE_CHECKING:  # the models load only when a caller asks for them (result(), resolve_params)
     from engine.models import (
         FeeItem,
@@ -416,10 +416,15 @@ def settle_lines(req: PlainSettleRequest, params: SettleParams, lang: str = "zh"
     engine.models_plain._LINES) is not read and split again under the same default 先行自付
     share (_SPLITS), while that memory pays (see _MEMORY_WINDOW)."""
     number = _plain_number
+    price_get = _plain._parsed["price"].get  # the parsed amounts by their text (bounded)
+    quantity_get = _plain._parsed["quantity"].get
+    ratio_get = _plain._parsed["ratio"].get
     default_prop = params.default_selfpay_prop
     rows = []
     append = rows.append
-    medfee = ownpay = over = pre = inscp = not_acct = ownpay_on_acct = ZERO
+    # The lines' sums; 符合范围 is what is left of the total (each line's four parts add up to
+    # its amount exactly), so it is not summed line by line.
+    medfee = ownpay = over = pre = not_acct = ownpay_on_acct = ZERO
     fen = FEN
     up = ROUND_HALF_UP
     zero_text = _ZERO_TEXT
@@ -449,16 +454,18 @@ def settle_lines(req: PlainSettleRequest, params: SettleParams, lang: str = "zh"
                     entry = splits.get(id(line))
                     if entry is not None and entry[0] is line and entry[1] == default_prop:
                         found += 1
-                        _, _, amt, own, line_over, line_pre, line_inscp, row = entry
+                        _, _, amt, own, line_over, line_pre, row = entry
                         medfee += amt
-                        ownpay += own
-                        over += line_over
-                        pre += line_pre
-                        inscp += line_inscp
-                        if line[7]:
-                            ownpay_on_acct += own
-                        else:
+                        if own:
+                            ownpay += own
+                        if line_over:
+                            over += line_over
+                        if line_pre:
+                            pre += line_pre
+                        if not line[7]:
                             not_acct += amt
+                        elif own:
+                            ownpay_on_acct += own
                         append(row.copy())  # a fresh dict: the caller may change its answer
                         continue
             if not _ITEM_KEYS.issuperset(d):
@@ -482,22 +489,41 @@ def settle_lines(req: PlainSettleRequest, params: SettleParams, lang: str = "zh"
                 return None
             if ap is None:
                 ap = True
+            # The numbers, through models_plain's parsers (a text parsed before is looked up).
             raw_pric = get("pric")
             raw_cnt = get("cnt")
             raw_ceiling = get("pric_uplmt_amt")
             raw_prop = get("selfpay_prop")
-            pric = number(raw_pric, "price")
-            cnt = number(raw_cnt, "quantity")
-            ceiling = None if raw_ceiling is None else number(raw_ceiling, "price")
-            prop = None if raw_prop is None else number(raw_prop, "ratio")
+            pric = price_get(raw_pric)
+            if pric is None:
+                pric = number(raw_pric, "price")
+            cnt = quantity_get(raw_cnt)
+            if cnt is None:
+                cnt = number(raw_cnt, "quantity")
+            if raw_ceiling is None:
+                ceiling = ceiling_text = None
+            else:
+                ceiling = price_get(raw_ceiling)
+                if ceiling is None:
+                    ceiling = number(raw_ceiling, "price")
+                ceiling_text = str(ceiling)
+            if raw_prop is None:
+                prop = None
+            else:
+                prop = ratio_get(raw_prop)
+                if prop is None:
+                    prop = number(raw_prop, "ratio")
             # split_item, and _row's texts: every amount here is quantized to the fen and not
             # negative (no -0: a zero is parsed as +0), so str() writes it as fmt() does.
             amt = (pric * cnt).quantize(fen, up)
             amt_text = str(amt)
-            ceiling_text = None if ceiling is None else str(ceiling)
+            medfee += amt
             if lv == "03":
                 own = amt
-                line_over = line_pre = line_inscp = ZERO
+                line_over = line_pre = ZERO
+                ownpay += amt
+                if ap:
+                    ownpay_on_acct += amt
                 row = {
                     "name": name,
                     "chrgitm_lv": lv,
@@ -522,15 +548,17 @@ def settle_lines(req: PlainSettleRequest, params: SettleParams, lang: str = "zh"
                 else:
                     in_ceiling = (ceiling * cnt).quantize(fen, up)
                     line_over = amt - in_ceiling
+                    over += line_over
                     over_text = str(line_over)
                 if prop:
                     line_pre = (in_ceiling * prop).quantize(fen, up)
-                    line_inscp = in_ceiling - line_pre
+                    pre += line_pre
+                    inscp_text = str(in_ceiling - line_pre)
                     pre_text = str(line_pre)
                 else:
                     line_pre = ZERO
-                    line_inscp = in_ceiling
                     pre_text = zero_text
+                    inscp_text = amt_text if in_ceiling is amt else str(in_ceiling)
                 row = {
                     "name": name,
                     "chrgitm_lv": lv,
@@ -539,19 +567,12 @@ def settle_lines(req: PlainSettleRequest, params: SettleParams, lang: str = "zh"
                     "fulamt_ownpay_amt": zero_text,
                     "overlmt_amt": over_text,
                     "preselfpay_amt": pre_text,
-                    "inscp_scp_amt": str(line_inscp),
+                    "inscp_scp_amt": inscp_text,
                     "selfpay_prop": ratio_text(prop),
                     "pric_uplmt_amt": ceiling_text,
                     "acct_payable": ap,
                 }
-            medfee += amt
-            ownpay += own
-            over += line_over
-            pre += line_pre
-            inscp += line_inscp
-            if ap:
-                ownpay_on_acct += own
-            else:
+            if not ap:
                 not_acct += amt
             if (
                 key is not None
@@ -568,19 +589,10 @@ def settle_lines(req: PlainSettleRequest, params: SettleParams, lang: str = "zh"
                 lines[key] = line
                 if len(splits) >= _SPLITS_MAX:
                     splits.clear()
-                splits[id(line)] = (
-                    line,
-                    default_prop,
-                    amt,
-                    own,
-                    line_over,
-                    line_pre,
-                    line_inscp,
-                    row,
-                )
+                splits[id(line)] = (line, default_prop, amt, own, line_over, line_pre, row)
                 row = row.copy()
             append(row)
-    except _LineDoubt:
+    except (_LineDoubt, TypeError):  # TypeError: a list or an object where a number belongs
         return None
     if remember:
         lines.looked += looked
@@ -589,6 +601,7 @@ def settle_lines(req: PlainSettleRequest, params: SettleParams, lang: str = "zh"
             if lines.found * _MEMORY_PAYS < lines.looked:
                 lines.rest = _MEMORY_REST
             lines.looked = lines.found = 0
+    inscp = medfee - ownpay - over - pre
     return _wire_lines(
         req, params, rows, medfee, ownpay, over, pre, inscp, not_acct, ownpay_on_acct, lang
     )
