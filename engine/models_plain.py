@@ -373,7 +373,37 @@ _BIG_KEYS = frozenset(BigIllness.__slots__)
 _PARAMS_KEYS = frozenset(SettleParams.__slots__)
 
 
+# Parameters read before, by their exact JSON value, as _LINES remembers bill lines: a stream of
+# requests carries the same few parameter sets (a region's). Only sets whose values are strings,
+# null and (acct_payable_ownpay, checked by identity) a bool; never changed; bounded.
+_PARAMS: dict[tuple, SettleParams] = {}
+_PARAMS_MAX = 64
+
+
 def _params(d: object) -> SettleParams:
+    key = None
+    if type(d) is dict:
+        try:
+            key = tuple(d.items())
+            params = _PARAMS.get(key)
+        except TypeError:  # big_illness (an object) among its values: never remembered
+            key = params = None
+        if params is not None:
+            pays = d.get("acct_pays_ownpay")
+            if pays is None or pays is True or pays is False:
+                return params
+    params = _read_params(d)
+    if key is not None and all(type(v) in _TEXT_OR_NULL for k, v in key if k != "acct_pays_ownpay"):
+        if len(_PARAMS) >= _PARAMS_MAX:
+            _PARAMS.clear()
+        _PARAMS[key] = params
+    return params
+
+
+_TEXT_OR_NULL = (str, type(None))
+
+
+def _read_params(d: object) -> SettleParams:
     d = _keys(d, _PARAMS_KEYS)
     if "annual_cap" not in d:  # required, though null is one of its values
         raise _Doubt

@@ -607,6 +607,26 @@ def settle_lines(req: PlainSettleRequest, params: SettleParams, lang: str = "zh"
     )
 
 
+# The texts of a parameter set (the same set comes back: engine.models_plain remembers them), by
+# its identity; each entry holds its set, so no other can take its id. Bounded.
+_PARAM_TEXTS: dict[int, tuple] = {}
+
+
+def _param_texts(params: SettleParams) -> tuple:
+    cap = params.annual_cap
+    texts = (
+        params,
+        _text2(params.dedc),
+        pct(params.pool_ratio),
+        _ratio(params.pool_ratio),
+        None if cap is None else _text2(cap),
+    )
+    if len(_PARAM_TEXTS) >= 64:
+        _PARAM_TEXTS.clear()
+    _PARAM_TEXTS[id(params)] = texts
+    return texts
+
+
 def _wire_lines(
     req: PlainSettleRequest,
     params: SettleParams,
@@ -652,20 +672,21 @@ def _wire_lines(
     hifp_t = text(hifp)
     dedc_t = text(act_pay_dedc)
     ytd = req.ytd
-    cap = params.annual_cap
+    texts = _PARAM_TEXTS.get(id(params))
+    if texts is None or texts[0] is not params:
+        texts = _param_texts(params)
+    _, params_dedc_t, ratio_pct, ratio_t, cap_t = texts
     cap_left_t = None if cap_left is None else text(cap_left)
-    ratio = params.pool_ratio
-    ratio_pct = pct(ratio)
     pool_info = t.pool % (
         inscp_t,
-        text(params.dedc),
+        params_dedc_t,
         text(ytd.dedc_paid),
         dedc_t,
         inscp_t,
         dedc_t,
         ratio_pct,
         text(pooled),
-        t.no_cap if cap is None else t.cap % (text(cap), text(ytd.hifp_paid), cap_left_t),
+        t.no_cap if cap_t is None else t.cap % (cap_t, text(ytd.hifp_paid), cap_left_t),
         hifp_t,
     )
     code, zh, en = _FUNDS[_EMP_POOL if req.insutype is _EMPLOYEE else _RES_POOL]
@@ -739,7 +760,7 @@ def _wire_lines(
             "inscp_scp_amt": inscp_t,
             "act_pay_dedc": dedc_t,
             "hifp_pay": hifp_t,
-            "pool_prop_selfpay": _ratio(ratio),
+            "pool_prop_selfpay": ratio_t,
             "cvlserv_pay": zero,
             "hifes_pay": zero,
             "hifmi_pay": text(hifmi),

@@ -95,6 +95,11 @@ def _plain_answer(raw: bytes, lang: str) -> dict | None:
     data = jsonlines.loads_plain(raw)
     if data is None:
         return None
+    return _plain_settle(data, lang)
+
+
+def _plain_settle(data: object, lang: str) -> dict | None:
+    """`_plain_answer` for the line's value as orjson read it."""
     req = read_head(data)
     if req is None:
         return None
@@ -134,15 +139,33 @@ def run_jsonl(stdin: IO, stdout: IO[str], lang: str) -> int:
     """One request per line in, one result per line out, in order; a bad line (blank, broken,
     too long, not UTF-8) answers {"error": ...} and costs nothing but its own answer."""
     binary = getattr(stdout, "buffer", None)  # sys.stdout: write the bytes, encoded once
-    dump_line = jsonlines.dump_line
     if binary is None:
-        for raw in jsonlines.lines(stdin):
-            stdout.write(dump_line(_answer(raw, lang, True)).decode("utf-8"))
+        write = lambda line: stdout.write(line.decode("utf-8"))  # noqa: E731
     else:
         stdout.flush()
         write = binary.write
-        for raw in jsonlines.lines(stdin):
-            write(dump_line(_answer(raw, lang, True)))
+    # `write(dump_line(_answer(raw, lang, True)))` for every line, with the plain path's steps
+    # (orjson's reading, the plain answer, orjson's writing) called here without a wrapper.
+    codec = jsonlines._codec()
+    loads, dumps, newline = codec.loads, codec.dumps, codec.OPT_APPEND_NEWLINE
+    dump_line = jsonlines.dump_line
+    for raw in jsonlines.lines(stdin):
+        answer = None
+        if type(raw) is bytes:
+            try:
+                data = loads(raw)
+            except ValueError:  # orjson refuses the line: the usual path says why
+                data = None
+            if data is not None:
+                answer = _plain_settle(data, lang)
+        if answer is None:
+            write(dump_line(_answer(raw, lang)))
+            continue
+        try:
+            write(dumps(answer, option=newline))
+        except TypeError:  # what orjson cannot write (a lone surrogate): json writes it
+            write(dump_line(answer))
+    if binary is not None:
         binary.flush()
     stdout.flush()
     return 0
