@@ -669,6 +669,9 @@ def _wire_lines(
         str(pre),
         str(inscp),
     )
+    # A text is written once and used again wherever an amount equals one already written (a zero
+    # is "0.00"; equal amounts write alike).
+    zero = _ZERO_TEXT
     hifp_t = text(hifp)
     dedc_t = text(act_pay_dedc)
     ytd = req.ytd
@@ -685,7 +688,7 @@ def _wire_lines(
         inscp_t,
         dedc_t,
         ratio_pct,
-        text(pooled),
+        hifp_t if pooled is hifp else text(pooled),
         t.no_cap if cap_t is None else t.cap % (cap_t, text(ytd.hifp_paid), cap_left_t),
         hifp_t,
     )
@@ -729,28 +732,35 @@ def _wire_lines(
                 }
             )
     psn_part_t = text(psn_part)
-    cash_t = text(psn_part - acct_pay)
     acct = req.acct
+    balc_t = text(acct.balc)
+    own_t = text(own) if own else zero
     parts = [t.burden % psn_part_t]
     if not_acct:
         parts.append(t.not_acct % str(not_acct))
     if ownpay_barred:
         parts.append(t.own_barred % text(ownpay_barred))
-    parts.append(t.payable % text(payable))
+    parts.append(t.payable % (psn_part_t if payable == psn_part else text(payable)))
     if req.insutype is not _EMPLOYEE:
         parts.append(t.no_acct)
     elif not acct.used:
         parts.append(t.not_used)
     else:
-        parts.append(t.own % (text(own), text(acct.balc)))
+        parts.append(t.own % (own_t, balc_t))
     mulaid_detail = []
+    mulaid_t = zero
     for giver, amount in mulaid:
-        amount_t = text(amount)
-        parts.append(t.copay % (giver, amount_t))
-        mulaid_detail.append({"giver": giver, "amount": amount_t})
+        mulaid_t = text(amount) if amount else zero
+        parts.append(t.copay % (giver, mulaid_t))
+        mulaid_detail.append({"giver": giver, "amount": mulaid_t})
+    if len(mulaid) > 1:
+        mulaid_t = text(mulaid_sum)
+    acct_pay_t = mulaid_t if not own else own_t if not mulaid_sum else text(acct_pay)
+    cash_t = psn_part_t if not acct_pay else text(psn_part - acct_pay)
     parts.append(t.cash % cash_t)
     trace.append(t.sep.join(parts))
-    zero = _ZERO_TEXT
+    hifmi_t = text(hifmi) if hifmi else zero
+    hifob_t = text(hifob) if hifob else zero
     return {
         "setlinfo": {
             "medfee_sumamt": medfee_t,
@@ -763,17 +773,17 @@ def _wire_lines(
             "pool_prop_selfpay": ratio_t,
             "cvlserv_pay": zero,
             "hifes_pay": zero,
-            "hifmi_pay": text(hifmi),
-            "hifob_pay": text(hifob),
+            "hifmi_pay": hifmi_t,
+            "hifob_pay": hifob_t,
             "maf_pay": zero,
             "oth_pay": zero,
-            "fund_pay_sumamt": text(fund_sum),
+            "fund_pay_sumamt": hifp_t if not hifmi and not hifob else text(fund_sum),
             "psn_part_amt": psn_part_t,
-            "acct_pay": text(acct_pay),
-            "acct_mulaid_pay": text(mulaid_sum),
+            "acct_pay": acct_pay_t,
+            "acct_mulaid_pay": mulaid_t,
             "psn_cash_pay": cash_t,
             "hosp_part_amt": zero,
-            "balc": text(acct.balc - own),
+            "balc": balc_t if not own else text(acct.balc - own),
             "insutype": req.insutype._value_,
             "med_type": req.med_type._value_,
         },
