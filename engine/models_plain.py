@@ -340,7 +340,11 @@ class LineMemory(dict):
 
     def clear(self) -> None:
         super().clear()
-        self.rest = 0
+        self.looked = self.found = self.rest = 0
+
+    def make_room(self) -> None:
+        """Forget the lines (bounded memory), not the reckoning of whether it pays."""
+        super().clear()
 
 
 _LINES = LineMemory()

@@ -585,7 +585,7 @@ def settle_lines(req: PlainSettleRequest, params: SettleParams, lang: str = "zh"
                 # equal keys are the same line, never 1 for true or 1.0 for "1".
                 line = (name, lv, typ, pric, cnt, ceiling, prop, ap)
                 if len(lines) >= _plain._LINES_MAX:
-                    lines.clear()
+                    lines.make_room()
                 lines[key] = line
                 if len(splits) >= _SPLITS_MAX:
                     splits.clear()
