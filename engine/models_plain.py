@@ -13,11 +13,15 @@ models, never more, and never different values: tests/test_settle_fast.py holds 
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
-from typing import Any
 
 from engine.codes import ChrgitmLv, HospLv, Insutype, MedChrgitmType, MedType, PsnType
 from engine.money import MAX_AMOUNT, MAX_QUANTITY, ZERO, to_decimal
+
+TYPE_CHECKING = False  # typing's own flag, without importing typing (a few ms of `pos settle`)
+if TYPE_CHECKING:
+    from typing import Any
 
 # ---------------------------------------------------------------- the edge parsers (shared with engine.models)
 
@@ -237,6 +241,16 @@ _PARSERS = {
     "ratio": parse_ratio,
 }
 _parsed: dict[str, dict[str, Decimal]] = {kind: {} for kind in _PARSERS}
+# The texts whose parse is plainly Decimal(text): a subset of what the parsers above accept, with
+# the same value (ASCII digits, no sign, no leading zero, no blank around, within the places and
+# the range of its kind, so none of their checks can refuse it and no -0 or exponent can occur).
+# Any other text takes the parser itself, which accepts or refuses it.
+_PLAIN_TEXT = {
+    "amount": re.compile(r"(?:0|[1-9][0-9]{0,7})(?:\.[0-9]{1,2})?").fullmatch,  # ≤ 99999999.99
+    "price": re.compile(r"(?:0|[1-9][0-9]{0,6})(?:\.[0-9]{1,6})?").fullmatch,  # < 10000000
+    "quantity": re.compile(r"[1-9][0-9]{0,3}(?:\.[0-9]{1,4})?").fullmatch,  # 1 ≤ q < 10000
+    "ratio": re.compile(r"0(?:\.[0-9]{1,4})?|1(?:\.0{1,4})?").fullmatch,  # 0 ≤ r ≤ 1
+}
 
 
 def _number(value: object, kind: str) -> Decimal:
@@ -244,6 +258,12 @@ def _number(value: object, kind: str) -> Decimal:
         cache = _parsed[kind]
         number = cache.get(value)
         if number is not None:
+            return number
+        if _PLAIN_TEXT[kind](value) is not None:
+            number = Decimal(value)
+            if len(cache) >= _CACHE_MAX:
+                cache.clear()
+            cache[value] = number
             return number
     elif type(value) is not int and type(value) is not Decimal:
         raise _Doubt
@@ -294,46 +314,45 @@ def _keys(d: object, known: frozenset[str]) -> dict:
 
 _ITEM_KEYS = frozenset(FeeItem.__slots__)
 _OTHER = MedChrgitmType.OTHER
-# Bill lines read before, by their exact JSON value: a stream of bills repeats its lines (the same
-# drug, price and count), and reading one is the costliest part of reading a request. A line is
-# remembered only if every value in it is a string, null or (acct_payable) true/false: a string
-# equals only the same string and null only null, and acct_payable is checked to be a bool by
-# identity, so a line found here is exactly the line that was read (1 == true == 1.0 never
-# matches). The same record comes back for the same line (engine.settle remembers its split by
-# it); records are never changed. Bounded and small: a stream that never repeats a line pays for
-# the look-up and an insert, not for a large table that misses (measured in the README).
-_LINES: dict[tuple, FeeItem] = {}
+
+
+class LineMemory(dict):
+    """Bill lines read before, by their exact JSON value (`tuple(line.items())`), for the batch
+    path (engine.settle.settle_lines, which reads, remembers and looks them up): a stream of bills
+    repeats its lines (the same drug, price and count), and reading one is the costliest part of
+    reading a request. A line is remembered only if every value in it is a string, null or
+    (acct_payable) true/false: a string equals only the same string and null only null, and
+    acct_payable is checked to be a bool by identity, so a line found here is exactly the line
+    that was read (1 == true == 1.0 never matches). Each line is remembered as a tuple of the
+    values read from it (engine.settle remembers its split by it); never changed. Bounded and
+    small (_LINES_MAX).
+
+    It also keeps count of whether it pays: `looked` and `found` in the current window of
+    look-ups, and `rest`, the lines for which it is not consulted after a window in which it did
+    not pay (a stream that never repeats a line would pay for every look-up and insert). Cleared,
+    it is tried afresh."""
+
+    __slots__ = ("found", "looked", "rest")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.looked = self.found = self.rest = 0
+
+    def clear(self) -> None:
+        super().clear()
+        self.looked = self.found = self.rest = 0
+
+    def make_room(self) -> None:
+        """Forget the lines (bounded memory), not the reckoning of whether it pays."""
+        super().clear()
+
+
+_LINES = LineMemory()
 _LINES_MAX = 256
-_TEXT_OR_NULL = (str, type(None))
 
 
 def _item(d: object) -> FeeItem:
-    key = None
-    if type(d) is dict:
-        try:
-            key = tuple(d.items())
-            item = _LINES.get(key)
-        except TypeError:  # a list or an object among its values: never remembered
-            key = item = None
-        if item is not None:
-            ap = d.get("acct_payable")
-            if ap is None or ap is True or ap is False:
-                return item
-    item = _read_item(d)
-    # Read: its texts are strings or null and acct_payable a bool or null; only its numbers may
-    # be JSON numbers (int), which a line to remember may not hold.
-    get = d.get  # type: ignore[union-attr]
-    if (
-        key is not None
-        and type(get("pric")) is str
-        and type(get("cnt")) is str
-        and type(get("pric_uplmt_amt")) in _TEXT_OR_NULL
-        and type(get("selfpay_prop")) in _TEXT_OR_NULL
-    ):
-        if len(_LINES) >= _LINES_MAX:
-            _LINES.clear()
-        _LINES[key] = item
-    return item
+    return _read_item(d)
 
 
 def _read_item(d: object) -> FeeItem:
@@ -358,7 +377,37 @@ _BIG_KEYS = frozenset(BigIllness.__slots__)
 _PARAMS_KEYS = frozenset(SettleParams.__slots__)
 
 
+# Parameters read before, by their exact JSON value, as _LINES remembers bill lines: a stream of
+# requests carries the same few parameter sets (a region's). Only sets whose values are strings,
+# null and (acct_payable_ownpay, checked by identity) a bool; never changed; bounded.
+_PARAMS: dict[tuple, SettleParams] = {}
+_PARAMS_MAX = 64
+
+
 def _params(d: object) -> SettleParams:
+    key = None
+    if type(d) is dict:
+        try:
+            key = tuple(d.items())
+            params = _PARAMS.get(key)
+        except TypeError:  # big_illness (an object) among its values: never remembered
+            key = params = None
+        if params is not None:
+            pays = d.get("acct_pays_ownpay")
+            if pays is None or pays is True or pays is False:
+                return params
+    params = _read_params(d)
+    if key is not None and all(type(v) in _TEXT_OR_NULL for k, v in key if k != "acct_pays_ownpay"):
+        if len(_PARAMS) >= _PARAMS_MAX:
+            _PARAMS.clear()
+        _PARAMS[key] = params
+    return params
+
+
+_TEXT_OR_NULL = (str, type(None))
+
+
+def _read_params(d: object) -> SettleParams:
     d = _keys(d, _PARAMS_KEYS)
     if "annual_cap" not in d:  # required, though null is one of its values
         raise _Doubt
@@ -398,7 +447,9 @@ def _amount_or_zero(d: dict, key: str) -> Decimal:
     return ZERO if value is None else _number(value, "amount")
 
 
-def _request(d: object) -> SettleRequest:
+def _head(d: object) -> SettleRequest:
+    """Everything of a request but its bill lines (`items` is the raw list, checked only to be a
+    list of 1–500), with the models' cross-field rules."""
     d = _keys(d, _REQUEST_KEYS)
     policy = d.get("policy")
     if policy is not None and type(policy) is not str:
@@ -445,7 +496,12 @@ def _request(d: object) -> SettleRequest:
     if cross is not None:
         cross = _keys(cross, _CROSS_KEYS)
         cross = CrossRegion(filing=_bool(cross.get("filing")))
-    req = SettleRequest(
+    # The models' cross-field rules.
+    if cross is not None and policy is None:
+        raise _Doubt
+    if params is None and (policy is None or psn_type is None or hosp_lv is None):
+        raise _Doubt
+    return SettleRequest(
         policy=policy,
         params=params,
         insutype=_code(d.get("insutype"), Insutype),
@@ -453,16 +509,16 @@ def _request(d: object) -> SettleRequest:
         med_type=_code(d.get("med_type"), MedType),
         hosp_lv=None if hosp_lv is None else _code(hosp_lv, HospLv),
         ytd=ytd,
-        items=[_item(item) for item in items],
+        items=items,
         acct=acct,
         mulaid=mulaid,
         cross_region=cross,
     )
-    # The models' cross-field rules, in their order.
-    if cross is not None and policy is None:
-        raise _Doubt
-    if params is None and (policy is None or psn_type is None or hosp_lv is None):
-        raise _Doubt
+
+
+def _request(d: object) -> SettleRequest:
+    req = _head(d)
+    req.items = [_item(item) for item in req.items]
     return req
 
 
@@ -470,5 +526,14 @@ def read_request(data: object) -> SettleRequest | None:
     """The request as plain records, or None: not plainly well-formed (ask the models)."""
     try:
         return _request(data)
+    except _Doubt:
+        return None
+
+
+def read_head(data: object) -> SettleRequest | None:
+    """The request as plain records but for its bill lines, left as the raw JSON objects in
+    `items` for a reader of its own (engine.settle.settle_lines); None: not plainly well-formed."""
+    try:
+        return _head(data)
     except _Doubt:
         return None

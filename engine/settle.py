@@ -15,13 +15,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
-from typing import TYPE_CHECKING
 
-from engine.codes import ChrgitmLv, FundPayType, Insutype
+from engine import models_plain as _plain
+from engine.codes import ChrgitmLv, FundPayType, Insutype, MedChrgitmType
+from engine.models_plain import _LINES
 from engine.models_plain import FeeItem as PlainFeeItem
+from engine.models_plain import SettleRequest as PlainSettleRequest
+from engine.models_plain import _Doubt as _LineDoubt
+from engine.models_plain import _number as _plain_number
 from engine.money import FEN, ZERO, fmt, fmt_ratio
-from engine.trace import TraceWriter
+from engine.trace import TEMPLATES, TraceWriter, pct
 
+TYPE_CHECKING = False  # typing's own flag, without importing typing (a few ms of `pos settle`)
 if TYPE_CHECKING:  # the models load only when a caller asks for them (result(), resolve_params)
     from engine.models import (
         FeeItem,
@@ -361,33 +366,432 @@ def settle(req: SettleRequest, params: SettleParams) -> Settlement:
     return _visit(req, params, [split_item(item, params) for item in req.items])
 
 
-# Lines split before, for `settle_wire` (the batch path): by the plain record's identity (the
-# reader gives the same record for the same line, engine.models_plain) and the default 先行自付
-# share, the only parameter a line's split reads. Each entry holds its record, so no other object
-# can take its id while it is here. Bounded, so memory stays flat however long a stream runs.
+# Lines split before, for `settle_lines` (the batch path): by the identity of the line read
+# (engine.models_plain._LINES gives the same one for the same line) and the default 先行自付 share,
+# the only parameter a line's split reads: (line, share, amt, ownpay, over, pre, inscp, row). Each
+# entry holds its line, so no other object can take its id while it is here. Bounded, so memory
+# stays flat however long a stream runs.
 _SPLITS: dict[int, tuple] = {}
 _SPLITS_MAX = 256
 
 
 def settle_wire(req: SettleRequest, params: SettleParams, lang: str = "zh") -> dict:
-    """`settle(req, params).wire(lang)` for the batch path (`pos settle --jsonl`): a plain bill
-    line met before is not split and written again."""
-    prop = params.default_selfpay_prop
-    splits = []
+    """`settle(req, params).wire(lang)`: a request read by `read_request` or the models (the
+    batch path reads plainly well-formed ones through `settle_lines`)."""
+    return settle(req, params).wire(lang)
+
+
+_TYPES = frozenset(m._value_ for m in MedChrgitmType)
+_OTHER_TYPE = MedChrgitmType.OTHER._value_
+_ITEM_KEYS = frozenset(PlainFeeItem.__slots__)
+_ONE_TEXT = fmt_ratio(_ONE)
+_TEXT_OR_NULL = (str, type(None))
+# The line memory of `settle_lines` (engine.models_plain.LineMemory) pays only where lines
+# repeat: it is consulted while at least one look-up in _MEMORY_PAYS finds its line, counted over
+# windows of _MEMORY_WINDOW look-ups; after a window that did not pay it rests for _MEMORY_REST
+# lines (no look-ups, no inserts), then is tried again. A miss costs about as much as reading the
+# line (a key of its values hashed, an insert): measured in the README.
+_MEMORY_WINDOW = 512
+_MEMORY_PAYS = 4
+_MEMORY_REST = 4096
+
+
+def _text2(value: Decimal) -> str:
+    """fmt(value), without a call through round2: the same text ("-0.00" never)."""
+    rounded = value.quantize(FEN, ROUND_HALF_UP)
+    return str(rounded) if rounded else _ZERO_TEXT
+
+
+def settle_lines(req: PlainSettleRequest, params: SettleParams, lang: str = "zh") -> dict | None:
+    """`settle_wire` for a request read by `engine.models_plain.read_head`, whose bill lines are
+    still the raw JSON objects: each line is read, checked, split and written in one pass, with no
+    record in between, and the answer is written from texts (the "why" as templates filled once).
+    None where a line is not plainly well-formed: the caller reads the request again with
+    `read_request` (or the models), which decide. A line is taken here only if `read_request`
+    would take it, with the same values (the same checks and parsers); its row and sums are
+    `split_item`'s and `_row`'s, and the answer is `settle(...).wire(lang)`'s, byte for byte
+    (tests/test_settle_batch.py).
+
+    A line met before (the same JSON object: only strings, null and, for acct_payable, a bool;
+    engine.models_plain._LINES) is not read and split again under the same default 先行自付
+    share (_SPLITS), while that memory pays (see _MEMORY_WINDOW)."""
+    number = _plain_number
+    price_get = _plain._parsed["price"].get  # the parsed amounts by their text (bounded)
+    quantity_get = _plain._parsed["quantity"].get
+    ratio_get = _plain._parsed["ratio"].get
+    default_prop = params.default_selfpay_prop
     rows = []
-    get = _SPLITS.get
-    for item in req.items:
-        entry = get(id(item))
-        if entry is None or entry[0] is not item or entry[1] != prop:
-            split = split_item(item, params)
-            entry = (item, prop, split, _row(split))
-            if type(item) is PlainFeeItem:
-                if len(_SPLITS) >= _SPLITS_MAX:
-                    _SPLITS.clear()
-                _SPLITS[id(item)] = entry
-        splits.append(entry[2])
-        rows.append(entry[3].copy())  # a fresh dict: the caller may change its answer
-    return _visit(req, params, splits).wire(lang, rows)
+    append = rows.append
+    # The lines' sums; 符合范围 is what is left of the total (each line's four parts add up to
+    # its amount exactly), so it is not summed line by line.
+    medfee = ownpay = over = pre = not_acct = ownpay_on_acct = ZERO
+    fen = FEN
+    up = ROUND_HALF_UP
+    zero_text = _ZERO_TEXT
+    ratio_text = _ratio
+    lines = _LINES
+    remember = lines.rest <= 0
+    if remember:
+        splits = _SPLITS
+        looked = found = 0
+    else:
+        lines.rest -= len(req.items)
+    try:
+        for d in req.items:
+            if type(d) is not dict:
+                return None
+            get = d.get
+            ap = get("acct_payable")
+            key = None
+            if remember:
+                try:
+                    key = tuple(d.items())
+                    line = lines.get(key)
+                except TypeError:  # a list or an object among its values: never remembered
+                    line = key = None
+                looked += 1
+                if line is not None and (ap is None or ap is True or ap is False):
+                    entry = splits.get(id(line))
+                    if entry is not None and entry[0] is line and entry[1] == default_prop:
+                        found += 1
+                        _, _, amt, own, line_over, line_pre, row = entry
+                        medfee += amt
+                        if own:
+                            ownpay += own
+                        if line_over:
+                            over += line_over
+                        if line_pre:
+                            pre += line_pre
+                        if not line[7]:
+                            not_acct += amt
+                        elif own:
+                            ownpay_on_acct += own
+                        append(row.copy())  # a fresh dict: the caller may change its answer
+                        continue
+            if not _ITEM_KEYS.issuperset(d):
+                return None
+            name = get("name")
+            lv = get("chrgitm_lv")
+            typ = get("med_chrgitm_type")
+            codg = get("med_list_codg")
+            if (
+                type(name) is not str
+                or not 0 < len(name) <= 100
+                or (lv != "01" and lv != "02" and lv != "03")
+                or type(lv) is not str
+                or (ap is not None and ap is not True and ap is not False)
+                or (codg is not None and (type(codg) is not str or len(codg) > 50))
+            ):
+                return None
+            if typ is None:
+                typ = _OTHER_TYPE
+            elif type(typ) is not str or typ not in _TYPES:
+                return None
+            if ap is None:
+                ap = True
+            # The numbers, through models_plain's parsers (a text parsed before is looked up).
+            raw_pric = get("pric")
+            raw_cnt = get("cnt")
+            raw_ceiling = get("pric_uplmt_amt")
+            raw_prop = get("selfpay_prop")
+            pric = price_get(raw_pric)
+            if pric is None:
+                pric = number(raw_pric, "price")
+            cnt = quantity_get(raw_cnt)
+            if cnt is None:
+                cnt = number(raw_cnt, "quantity")
+            if raw_ceiling is None:
+                ceiling = ceiling_text = None
+            else:
+                ceiling = price_get(raw_ceiling)
+                if ceiling is None:
+                    ceiling = number(raw_ceiling, "price")
+                ceiling_text = str(ceiling)
+            if raw_prop is None:
+                prop = None
+            else:
+                prop = ratio_get(raw_prop)
+                if prop is None:
+                    prop = number(raw_prop, "ratio")
+            # split_item, and _row's texts: every amount here is quantized to the fen and not
+            # negative (no -0: a zero is parsed as +0), so str() writes it as fmt() does.
+            amt = (pric * cnt).quantize(fen, up)
+            amt_text = str(amt)
+            medfee += amt
+            if lv == "03":
+                own = amt
+                line_over = line_pre = ZERO
+                ownpay += amt
+                if ap:
+                    ownpay_on_acct += amt
+                row = {
+                    "name": name,
+                    "chrgitm_lv": lv,
+                    "med_chrgitm_type": typ,
+                    "det_item_fee_sumamt": amt_text,
+                    "fulamt_ownpay_amt": amt_text,
+                    "overlmt_amt": zero_text,
+                    "preselfpay_amt": zero_text,
+                    "inscp_scp_amt": zero_text,
+                    "selfpay_prop": _ONE_TEXT,
+                    "pric_uplmt_amt": ceiling_text,
+                    "acct_payable": ap,
+                }
+            else:
+                own = ZERO
+                if prop is None:
+                    prop = default_prop if lv == "02" else ZERO
+                if ceiling is None or ceiling >= pric:
+                    in_ceiling = amt
+                    line_over = ZERO
+                    over_text = zero_text
+                else:
+                    in_ceiling = (ceiling * cnt).quantize(fen, up)
+                    line_over = amt - in_ceiling
+                    over += line_over
+                    over_text = str(line_over)
+                if prop:
+                    line_pre = (in_ceiling * prop).quantize(fen, up)
+                    pre += line_pre
+                    inscp_text = str(in_ceiling - line_pre)
+                    pre_text = str(line_pre)
+                else:
+                    line_pre = ZERO
+                    pre_text = zero_text
+                    inscp_text = amt_text if in_ceiling is amt else str(in_ceiling)
+                row = {
+                    "name": name,
+                    "chrgitm_lv": lv,
+                    "med_chrgitm_type": typ,
+                    "det_item_fee_sumamt": amt_text,
+                    "fulamt_ownpay_amt": zero_text,
+                    "overlmt_amt": over_text,
+                    "preselfpay_amt": pre_text,
+                    "inscp_scp_amt": inscp_text,
+                    "selfpay_prop": ratio_text(prop),
+                    "pric_uplmt_amt": ceiling_text,
+                    "acct_payable": ap,
+                }
+            if not ap:
+                not_acct += amt
+            if (
+                key is not None
+                and type(raw_pric) is str
+                and type(raw_cnt) is str
+                and type(raw_ceiling) in _TEXT_OR_NULL
+                and type(raw_prop) in _TEXT_OR_NULL
+            ):
+                # Only strings, null and a bool (acct_payable, checked by identity on a hit):
+                # equal keys are the same line, never 1 for true or 1.0 for "1".
+                line = (name, lv, typ, pric, cnt, ceiling, prop, ap)
+                if len(lines) >= _plain._LINES_MAX:
+                    lines.make_room()
+                lines[key] = line
+                if len(splits) >= _SPLITS_MAX:
+                    splits.clear()
+                splits[id(line)] = (line, default_prop, amt, own, line_over, line_pre, row)
+                row = row.copy()
+            append(row)
+    except (_LineDoubt, TypeError):  # TypeError: a list or an object where a number belongs
+        return None
+    if remember:
+        lines.looked += looked
+        lines.found += found
+        if lines.looked >= _MEMORY_WINDOW:
+            if lines.found * _MEMORY_PAYS < lines.looked:
+                lines.rest = _MEMORY_REST
+            lines.looked = lines.found = 0
+    inscp = medfee - ownpay - over - pre
+    return _wire_lines(
+        req, params, rows, medfee, ownpay, over, pre, inscp, not_acct, ownpay_on_acct, lang
+    )
+
+
+# The texts of a parameter set (the same set comes back: engine.models_plain remembers them), by
+# its identity; each entry holds its set, so no other can take its id. Bounded.
+_PARAM_TEXTS: dict[int, tuple] = {}
+
+
+def _param_texts(params: SettleParams) -> tuple:
+    cap = params.annual_cap
+    texts = (
+        params,
+        _text2(params.dedc),
+        pct(params.pool_ratio),
+        _ratio(params.pool_ratio),
+        None if cap is None else _text2(cap),
+    )
+    if len(_PARAM_TEXTS) >= 64:
+        _PARAM_TEXTS.clear()
+    _PARAM_TEXTS[id(params)] = texts
+    return texts
+
+
+def _wire_lines(
+    req: PlainSettleRequest,
+    params: SettleParams,
+    rows: list[dict],
+    medfee: Decimal,
+    ownpay: Decimal,
+    over: Decimal,
+    pre: Decimal,
+    inscp: Decimal,
+    not_acct: Decimal,
+    ownpay_on_acct: Decimal,
+    lang: str,
+) -> dict:
+    """`_funds(...).wire(lang, rows)`, written from texts: each amount written once, each
+    sentence of the "why" a template filled once (engine.trace.Templates)."""
+    (
+        act_pay_dedc,
+        pooled,
+        hifp,
+        cap_left,
+        hifmi,
+        hifob,
+        big_cap_left,
+        fund_sum,
+        psn_part,
+        ownpay_barred,
+        payable,
+        own,
+        mulaid,
+        mulaid_sum,
+        acct_pay,
+    ) = _visit_amounts(req, params, medfee, inscp, not_acct, ownpay_on_acct)
+    text = _text2
+    t = TEMPLATES["en"] if lang == "en" else TEMPLATES["zh"]
+    # The lines' sums: quantized to the fen (sums of such) and not negative, so str() is fmt().
+    medfee_t, ownpay_t, over_t, pre_t, inscp_t = (
+        str(medfee),
+        str(ownpay),
+        str(over),
+        str(pre),
+        str(inscp),
+    )
+    # A text is written once and used again wherever an amount equals one already written (a zero
+    # is "0.00"; equal amounts write alike).
+    zero = _ZERO_TEXT
+    hifp_t = text(hifp)
+    dedc_t = text(act_pay_dedc)
+    ytd = req.ytd
+    texts = _PARAM_TEXTS.get(id(params))
+    if texts is None or texts[0] is not params:
+        texts = _param_texts(params)
+    _, params_dedc_t, ratio_pct, ratio_t, cap_t = texts
+    cap_left_t = None if cap_left is None else text(cap_left)
+    pool_info = t.pool % (
+        inscp_t,
+        params_dedc_t,
+        text(ytd.dedc_paid),
+        dedc_t,
+        inscp_t,
+        dedc_t,
+        ratio_pct,
+        hifp_t if pooled is hifp else text(pooled),
+        t.no_cap if cap_t is None else t.cap % (cap_t, text(ytd.hifp_paid), cap_left_t),
+        hifp_t,
+    )
+    code, zh, en = _FUNDS[_EMP_POOL if req.insutype is _EMPLOYEE else _RES_POOL]
+    details = [
+        {
+            "fund_pay_type": code,
+            "fund_pay_type_name": zh if lang == "zh" else en,
+            "inscp_scp_amt": inscp_t,
+            "crt_payb_lmt_amt": cap_left_t,
+            "fund_payamt": hifp_t,
+            "setl_proc_info": pool_info,
+        }
+    ]
+    trace = [t.items % (medfee_t, ownpay_t, over_t, pre_t, inscp_t), pool_info]
+    layer = params.big_illness
+    if layer is not None:
+        code, zh, en = _FUNDS[
+            FundPayType.RES_BIG_ILLNESS if layer.fund == "hifmi" else FundPayType.LARGE_AMOUNT
+        ]
+        name = zh if lang == "zh" else en
+        big = hifmi + hifob
+        big_t = text(big)
+        big_info = t.big % (
+            name,
+            text(inscp - hifp),
+            text(layer.threshold),
+            pct(layer.ratio),
+            big_t,
+        )
+        trace.append(big_info)
+        if big > 0:
+            details.append(
+                {
+                    "fund_pay_type": code,
+                    "fund_pay_type_name": name,
+                    "inscp_scp_amt": text(max(ZERO, inscp - hifp)),
+                    "crt_payb_lmt_amt": None if big_cap_left is None else text(big_cap_left),
+                    "fund_payamt": big_t,
+                    "setl_proc_info": big_info,
+                }
+            )
+    psn_part_t = text(psn_part)
+    acct = req.acct
+    balc_t = text(acct.balc)
+    own_t = text(own) if own else zero
+    parts = [t.burden % psn_part_t]
+    if not_acct:
+        parts.append(t.not_acct % str(not_acct))
+    if ownpay_barred:
+        parts.append(t.own_barred % text(ownpay_barred))
+    parts.append(t.payable % (psn_part_t if payable == psn_part else text(payable)))
+    if req.insutype is not _EMPLOYEE:
+        parts.append(t.no_acct)
+    elif not acct.used:
+        parts.append(t.not_used)
+    else:
+        parts.append(t.own % (own_t, balc_t))
+    mulaid_detail = []
+    mulaid_t = zero
+    for giver, amount in mulaid:
+        mulaid_t = text(amount) if amount else zero
+        parts.append(t.copay % (giver, mulaid_t))
+        mulaid_detail.append({"giver": giver, "amount": mulaid_t})
+    if len(mulaid) > 1:
+        mulaid_t = text(mulaid_sum)
+    acct_pay_t = mulaid_t if not own else own_t if not mulaid_sum else text(acct_pay)
+    cash_t = psn_part_t if not acct_pay else text(psn_part - acct_pay)
+    parts.append(t.cash % cash_t)
+    trace.append(t.sep.join(parts))
+    hifmi_t = text(hifmi) if hifmi else zero
+    hifob_t = text(hifob) if hifob else zero
+    return {
+        "setlinfo": {
+            "medfee_sumamt": medfee_t,
+            "fulamt_ownpay_amt": ownpay_t,
+            "overlmt_selfpay": over_t,
+            "preselfpay_amt": pre_t,
+            "inscp_scp_amt": inscp_t,
+            "act_pay_dedc": dedc_t,
+            "hifp_pay": hifp_t,
+            "pool_prop_selfpay": ratio_t,
+            "cvlserv_pay": zero,
+            "hifes_pay": zero,
+            "hifmi_pay": hifmi_t,
+            "hifob_pay": hifob_t,
+            "maf_pay": zero,
+            "oth_pay": zero,
+            "fund_pay_sumamt": hifp_t if not hifmi and not hifob else text(fund_sum),
+            "psn_part_amt": psn_part_t,
+            "acct_pay": acct_pay_t,
+            "acct_mulaid_pay": mulaid_t,
+            "psn_cash_pay": cash_t,
+            "hosp_part_amt": zero,
+            "balc": balc_t if not own else text(acct.balc - own),
+            "insutype": req.insutype._value_,
+            "med_type": req.med_type._value_,
+        },
+        "result": rows,
+        "setldetail": details,
+        "mulaid_detail": mulaid_detail,
+        "trace": trace,
+    }
 
 
 def _visit(req: SettleRequest, params: SettleParams, splits: list[Split]) -> Settlement:
@@ -402,10 +806,81 @@ def _visit(req: SettleRequest, params: SettleParams, splits: list[Split]) -> Set
             ownpay_on_acct += s.ownpay
         else:
             not_acct += s.amt
+    return _funds(req, params, splits, medfee, ownpay, over, pre, inscp, not_acct, ownpay_on_acct)
 
+
+def _funds(
+    req: SettleRequest,
+    params: SettleParams,
+    splits: list[Split],
+    medfee: Decimal,
+    ownpay: Decimal,
+    over: Decimal,
+    pre: Decimal,
+    inscp: Decimal,
+    not_acct: Decimal,
+    ownpay_on_acct: Decimal,
+) -> Settlement:
+    """The visit split (2206/2207) from the lines' sums."""
+    (
+        act_pay_dedc,
+        _pooled,
+        hifp,
+        cap_left,
+        hifmi,
+        hifob,
+        big_cap_left,
+        fund_sum,
+        psn_part,
+        ownpay_barred,
+        payable,
+        own,
+        mulaid,
+        mulaid_sum,
+        acct_pay,
+    ) = _visit_amounts(req, params, medfee, inscp, not_acct, ownpay_on_acct)
+    return Settlement(
+        req=req,
+        params=params,
+        splits=splits,
+        medfee=medfee,
+        ownpay=ownpay,
+        over=over,
+        pre=pre,
+        inscp=inscp,
+        act_pay_dedc=act_pay_dedc,
+        hifp=hifp,
+        cap_left=cap_left,
+        hifmi=hifmi,
+        hifob=hifob,
+        big_cap_left=big_cap_left,
+        fund_sum=fund_sum,
+        psn_part=psn_part,
+        not_acct=not_acct,
+        ownpay_barred=ownpay_barred,
+        payable=payable,
+        own=own,
+        mulaid=mulaid,
+        mulaid_sum=mulaid_sum,
+        acct_pay=acct_pay,
+        cash=psn_part - acct_pay,
+        balc=req.acct.balc - own,
+    )
+
+
+def _visit_amounts(
+    req: SettleRequest,
+    params: SettleParams,
+    medfee: Decimal,
+    inscp: Decimal,
+    not_acct: Decimal,
+    ownpay_on_acct: Decimal,
+) -> tuple:
+    """The visit's amounts, steps 1–8 of docs/SETTLEMENT.md (`_pooled`: the 统筹 share before the
+    annual cap, which the "why" shows)."""
     ytd = req.ytd
     act_pay_dedc = min(inscp, max(ZERO, params.dedc - ytd.dedc_paid))
-    hifp = ((inscp - act_pay_dedc) * params.pool_ratio).quantize(FEN, ROUND_HALF_UP)
+    hifp = pooled = ((inscp - act_pay_dedc) * params.pool_ratio).quantize(FEN, ROUND_HALF_UP)
     cap_left = None
     if params.annual_cap is not None:
         cap_left = max(ZERO, params.annual_cap - ytd.hifp_paid)
@@ -440,33 +915,22 @@ def _visit(req: SettleRequest, params: SettleParams, splits: list[Split]) -> Set
         mulaid.append((source.giver, take))
         mulaid_sum += take
         still -= take
-    acct_pay = own + mulaid_sum
-    return Settlement(
-        req=req,
-        params=params,
-        splits=splits,
-        medfee=medfee,
-        ownpay=ownpay,
-        over=over,
-        pre=pre,
-        inscp=inscp,
-        act_pay_dedc=act_pay_dedc,
-        hifp=hifp,
-        cap_left=cap_left,
-        hifmi=hifmi,
-        hifob=hifob,
-        big_cap_left=big_cap_left,
-        fund_sum=fund_sum,
-        psn_part=psn_part,
-        not_acct=not_acct,
-        ownpay_barred=ownpay_barred,
-        payable=payable,
-        own=own,
-        mulaid=mulaid,
-        mulaid_sum=mulaid_sum,
-        acct_pay=acct_pay,
-        cash=psn_part - acct_pay,
-        balc=acct.balc - own,
+    return (
+        act_pay_dedc,
+        pooled,
+        hifp,
+        cap_left,
+        hifmi,
+        hifob,
+        big_cap_left,
+        fund_sum,
+        psn_part,
+        ownpay_barred,
+        payable,
+        own,
+        mulaid,
+        mulaid_sum,
+        own + mulaid_sum,
     )
 
 

@@ -30,7 +30,8 @@ def test_bench_settle_reports_each_figure_as_a_ratio_against_its_baseline(capsys
     out = capsys.readouterr().out
     table = [line for line in out.splitlines() if line.startswith("| ")]
     assert table[0] == "| figure | baseline | ratio median (min–max) | goal | met |"
-    assert len(table) == 4 and all(line.count(" | ") == 4 for line in table)
+    assert len(table) == 5 and all(line.count(" | ") == 4 for line in table)
+    assert "no bill line repeated" in table[3]
     assert all(line.endswith(("| met |", "| NOT met |")) for line in table[1:])
 
 
@@ -39,11 +40,12 @@ def test_bench_settle_json_has_median_and_spread_and_a_verdict(capsys):
         main(["bench", "settle", "-n", "100", "--runs", "1", "--memory", "50,100", "--json"]) == 0
     )
     report = json.loads(capsys.readouterr().out)
-    for figure in ("start", "jsonl"):
+    for figure in ("start", "jsonl", "jsonl_unique"):
         ratio = report[figure]["ratio"]
         assert ratio["min"] <= ratio["median"] <= ratio["max"]
         assert isinstance(report[figure]["met"], bool)
     assert report["start"]["goal"] == 4.0 and report["jsonl"]["goal"] == 2.0
+    assert report["jsonl_unique"]["goal"] == 2.0
     assert set(report["memory"]["peak_rss_mib"]) == {"50", "100"}
 
 
@@ -52,13 +54,13 @@ def test_the_naive_baseline_answers_as_the_product_does():
     example, the bench's bills and random bills, every byte of the result in both languages."""
     from hypothesis import given, settings
 
-    from pos.bench.batch import varied_requests
+    from pos.bench.batch import unique_requests, varied_requests
     from pos.bench.naive_settle import settle as naive
     from pos.commands.settle import settle_text
     from tests.test_settle_contract import EXAMPLE_A
     from tests.test_settle_properties import request
 
-    lines = [json.dumps(EXAMPLE_A).encode(), *varied_requests(50)]
+    lines = [json.dumps(EXAMPLE_A).encode(), *varied_requests(50), *unique_requests(30)]
     for line in lines:
         for lang in ("zh", "en"):
             assert naive(json.loads(line, parse_float=Decimal), lang) == settle_text(line, lang)
@@ -70,3 +72,19 @@ def test_the_naive_baseline_answers_as_the_product_does():
         assert naive(json.loads(text, parse_float=Decimal)) == settle_text(text)
 
     random_bills()
+
+
+def test_the_unique_stream_never_repeats_a_bill_line():
+    """The second bench stream is the first with every bill line made unique: the same sizes, and
+    no line (nor its name) met twice, so nothing remembered by line can answer for it."""
+    from pos.bench.batch import unique_requests, varied_requests
+
+    seen = set()
+    count = 0
+    for plain, unique in zip(varied_requests(300), unique_requests(300), strict=True):
+        a, b = json.loads(plain), json.loads(unique)
+        assert len(a["items"]) == len(b["items"]) and a["ytd"] == b["ytd"]
+        for item in b["items"]:
+            seen.add(json.dumps(item, sort_keys=True))
+            count += 1
+    assert len(seen) == count == 3000

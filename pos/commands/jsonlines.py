@@ -21,7 +21,10 @@ import json
 import re
 from collections.abc import Iterator
 from decimal import Decimal
-from typing import IO
+
+TYPE_CHECKING = False  # typing's own flag, without importing typing (a few ms of `pos settle`)
+if TYPE_CHECKING:
+    from typing import IO
 
 MAX_LINE_BYTES = 32 * 1024 * 1024  # a 3202 with 100,000 details fits; a runaway stream does not
 MAX_DEPTH = 32  # the deepest real message (2204 feedetail, 2206 exp_content) nests 3-4 levels
