@@ -304,10 +304,10 @@ class Center:
     ) -> dict:
         """The message inside its transaction: the msgid check, the handler, the writes."""
         now = self.clock()
-        ctx = Ctx(session, now, env, self.registry, replay)
+        digest = fingerprint(raw) if writes and env.msgid else None
+        ctx = Ctx(session, now, env, self.registry, replay, digest)
         if env.fixmedins_code:
             ctx.institution()  # an unknown institution is refused before anything is read
-        digest = fingerprint(raw) if writes and env.msgid else None
         if writes and env.msgid and (replay or env.infno in LOOKUP_FIRST):
             prior = session.get(CenterMessage, env.msgid)
             if prior is not None:

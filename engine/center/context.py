@@ -66,6 +66,8 @@ class Ctx:
     registry: Registry
     # True on a retry after a unique-key clash: handlers then look for what the clash found.
     replay: bool = False
+    # The request's fingerprint (engine.center.ids.fingerprint), when the center took it.
+    digest: str | None = None
     writes: Writes = field(init=False)
 
     def __post_init__(self) -> None:

@@ -47,14 +47,17 @@ _PLAIN = re.compile(r"-?[0-9]+(?:\.[0-9]+)?", re.ASCII)
 def numbers(value: object) -> object:
     """A copy of `value` with every decimal string under a NUMBER_FIELDS key as a Decimal."""
     if isinstance(value, dict):
-        return {
-            k: Decimal(v)
-            if k in NUMBER_FIELDS and isinstance(v, str) and _PLAIN.fullmatch(v)
-            else numbers(v)
-            for k, v in value.items()
-        }
+        out = {}
+        for k, v in value.items():
+            if isinstance(v, str):
+                if k in NUMBER_FIELDS and _PLAIN.fullmatch(v):
+                    v = Decimal(v)
+            elif isinstance(v, dict | list):  # only containers hold more (one call per leaf less)
+                v = numbers(v)
+            out[k] = v
+        return out
     if isinstance(value, list):
-        return [numbers(v) for v in value]
+        return [numbers(v) if isinstance(v, dict | list) else v for v in value]
     return value
 
 

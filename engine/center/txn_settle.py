@@ -356,7 +356,7 @@ def handle_2207(ctx: Ctx, raw: dict) -> dict:
     got = read_all(ctx, inp, lock=True)  # the visit's lock serializes 2207s of one visit
     visit = ctx.own_visit(got.visit, inp.mdtrt_id, inp.psn_no)
     attempts = got.attempts
-    digest = fingerprint(raw)
+    digest = ctx.digest or fingerprint(raw)  # taken once: the center's, when it took it
     for a in attempts:
         undo = ctx.undone(a.setl_id)
         if undo is None:
