@@ -184,3 +184,32 @@ def test_cli_answers_a_policy_request_the_same_on_both_paths(lang):
     text = json.dumps(POLICY_REQUEST, ensure_ascii=False)
     model = _validated(json.loads(text))
     assert settle_text(text, lang) == settle(model, resolve_params(model)).result(lang).to_wire()
+
+
+def test_a_stream_naming_a_policy_parses_its_file_once(tmp_path, cache, monkeypatch):
+    # Was: every request of a --jsonl stream read, hashed and parsed the policy's TOML (≈ 2 ms).
+    from engine.policy import POLICY_DIR
+
+    (tmp_path / "bortala-2025.toml").write_bytes((POLICY_DIR / "bortala-2025.toml").read_bytes())
+    load_policy("bortala-2025", tmp_path)  # validated and stamped
+    monkeypatch.setattr(policy_plain, "_parsed", {}, raising=False)  # none held yet
+    parsed = []
+    real = policy_plain.tomllib.loads
+
+    def counting(text, **kw):
+        parsed.append(1)
+        return real(text, **kw)
+
+    monkeypatch.setattr(policy_plain.tomllib, "loads", counting)
+    policy = load_policy("bortala-2025", tmp_path)
+    combos = []
+    for combo in _combinations():
+        try:
+            policy.resolve(*combo)
+        except PolicyError:
+            continue
+        combos.append(combo)
+    first = [policy_plain.resolve("bortala-2025", *c, directory=tmp_path) for c in combos]
+    again = [policy_plain.resolve("bortala-2025", *c, directory=tmp_path) for c in combos * 3]
+    assert len(parsed) == 1 and all(p is not None for p in first)
+    assert again == first * 3
