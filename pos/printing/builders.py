@@ -277,12 +277,15 @@ def build_selfpay_list(data: ReceiptData, lang: str = "zh") -> Document:
     b: list = [Title(t("print.selfpay_list_title"), large=True), Rule(heavy=True)]
     b.append(Row(t("slip.institution"), _institution(data, lang)))
     b.append(Row(t("receipt.no"), s.receipt_no))
+    if data.original_receipt_no:  # its 冲红: the lines turned round, as on the 票据
+        b.append(Row(t("print.original_no"), data.original_receipt_no))
     b.append(Row(t("slip.name"), mask_name(p.name)))
     b.append(Row(t("slip.med_type"), t.code(MedType, s.med_type)))
     b.append(Row(t("slip.setl_time"), _when(s.setl_time)))
     b.append(Rule())
+    sign = Decimal(-1) if data.refund else Decimal(1)
     for line in data.lines:
-        b.append(Row(f"{line.name} ×{line.cnt.normalize():f}", yuan(line.amount)))
+        b.append(Row(f"{line.name} ×{line.cnt.normalize():f}", yuan(sign * line.amount)))
     b.append(Rule())
     b.append(Row(t("slip.medfee"), yuan(_amount(s, "medfee_sumamt"))))
     b.append(Row(t("receipt.cash"), yuan(_amount(s, "psn_cash_pay"))))

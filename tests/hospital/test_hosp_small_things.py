@@ -162,6 +162,11 @@ def test_a_selfpay_settlement_is_refunded_in_the_books_alone(db, desk):
     text = render_text(build_documents(data, "zh"), 48)
     assert "冲红" in text and "全自费" in text and done.settlement.receipt_no in text
     assert "统筹" not in text  # no insurance lines on a 全自费 paper
+    listed = text[text.index("收费明细（全自费）") :]  # its second paper: every line turned round
+    assert done.settlement.receipt_no in listed and f"-{paid:.2f}" in listed
+    assert all(
+        f"{line.amount:.2f}" not in listed.replace(f"-{line.amount:.2f}", "") for line in data.lines
+    )
     with pytest.raises(PosError) as e:
         desk.refund(setl_id, approval=ok)
     assert e.value.code == "REFUND_ALREADY"
