@@ -79,7 +79,8 @@ def facts_table(record: ReceiptRecordView) -> Table:
     grid.add_row(t("office.fact.patient"), mask_name(s.psn_name))
     grid.add_row(
         t("office.fact.kind"),
-        f"{code_label(MedType, s.med_type)} · {code_label(Insutype, s.insutype)}",
+        f"{code_label(MedType, s.med_type)} · "
+        + (t("print.selfpay") if s.selfpay else code_label(Insutype, s.insutype)),
     )
     grid.add_row("", "")
     grid.add_row(t("setl.medfee_sumamt"), yuan(s.amount("medfee_sumamt")))

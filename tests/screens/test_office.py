@@ -262,6 +262,13 @@ async def test_a_selfpay_settlement_is_refunded_from_the_back_office(make_app):
         assert done.settlement.kind == "selfpay"
         sent = len(app.desk.exchanges())
         await open_first_record(pilot)
+        from rich.console import Console
+
+        from screens.office.record import facts_table
+
+        console = Console(width=80, record=True)
+        console.print(facts_table(app.screen.record))
+        assert "普通门诊 · 全自费" in console.export_text()  # was "普通门诊 · " (no 险种)
         await fill_refund(pilot)
         [refund] = refunds_of(app, done.settlement.setl_id)
         assert refund.selfpay and refund.receipt_no in status(app)
