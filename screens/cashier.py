@@ -6,6 +6,8 @@ every state change. Every failure becomes one line in the status area.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -317,8 +319,13 @@ class CashierScreen(TranslatedBindings, Screen[None]):
         self.post_message(Identified(patient))
 
     @work(group="desk")
-    async def run_open_visit(self, med_type: str, selfpay: bool = False) -> None:
+    async def run_open_visit(
+        self, med_type: str, selfpay: bool = False, after: asyncio.Event | None = None
+    ) -> None:
         desk = self.app.desk
+        if after is not None:  # the patient is drawn first (PatientPanel.after_paint)
+            with contextlib.suppress(TimeoutError):  # never held up for long, whatever happens
+                await asyncio.wait_for(after.wait(), 4 * PatientPanel.PAINT_GRACE)
         try:
             if selfpay:
                 visit = await self.app.call(desk.open_selfpay_visit, med_type)
@@ -457,14 +464,17 @@ class CashierScreen(TranslatedBindings, Screen[None]):
 
     @on(Identified)
     def _identified(self, msg: Identified) -> None:
+        """The patient on the panel at once: every part is updated in place, nothing already
+        showing what it should is touched, and the visit's worker, started here (the step is
+        busy from here on), sends its 2201/2203 only once the panel is drawn: the desk thread's
+        work would otherwise share the interpreter with the paint the cashier waits for."""
         self._done()
         self.state = BillState(patient=msg.patient)
         self._split_stale = True
-        self.query_one(PatientPanel).show_patient(msg.patient)
-        self.query_one("#patient-brief", Static).update(patient_brief(msg.patient))
+        self._show_patient(msg.patient)
         self.query_one(SplitPanel).show_none()
         self.query_one(WhyPanel).show_trace(())
-        self.query_one(BillTable).clear()
+        self.query_one(BillTable).show_none()
         scan = self.query_one("#scan", Input)
         scan.value = ""
         via = code_label(MdtrtCertType, msg.patient.mdtrt_cert_type)
@@ -473,7 +483,14 @@ class CashierScreen(TranslatedBindings, Screen[None]):
         session = self.app.session
         med = "41" if session is not None and session.station.is_pharmacy else "11"
         if self._start("visit"):
-            self.run_open_visit(med)
+            drawn = asyncio.Event()
+            self.query_one(PatientPanel).after_paint(drawn.set)
+            self.run_open_visit(med, after=drawn)
+
+    def _show_patient(self, patient: PatientView) -> None:
+        self.query_one(PatientPanel).show_patient(patient)
+        # One line, fixed height (shown instead of the panel below 100 columns): no layout.
+        self.query_one("#patient-brief", Static).update(patient_brief(patient), layout=False)
 
     @on(VisitLoaded)
     def _visit_loaded(self, msg: VisitLoaded) -> None:
@@ -559,8 +576,7 @@ class CashierScreen(TranslatedBindings, Screen[None]):
         if current is None or current.psn_no != msg.patient.psn_no:
             return  # the counter has moved on to someone else
         self.state.patient = msg.patient
-        self.query_one(PatientPanel).show_patient(msg.patient)
-        self.query_one("#patient-brief", Static).update(patient_brief(msg.patient))
+        self._show_patient(msg.patient)
 
     # ------------------------------------------------------------------ inputs
 
@@ -961,8 +977,8 @@ class CashierScreen(TranslatedBindings, Screen[None]):
         self.state = BillState()
         self._split_stale = True
         self.query_one(PatientPanel).show_none()
-        self.query_one("#patient-brief", Static).update("")
-        self.query_one(BillTable).clear()
+        self.query_one("#patient-brief", Static).update("", layout=False)
+        self.query_one(BillTable).show_none()
         self.query_one(SplitPanel).show_none()
         self.query_one(WhyPanel).show_trace(())
         self._refresh_total()

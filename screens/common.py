@@ -223,6 +223,7 @@ class StatusLine(Static):
         super().__init__(text, **kwargs)
         self.text = text
         self.kind = "info"
+        self._lines = 0  # lines of the text as last laid out to the width (0: not laid out)
 
     def show(self, text: str, kind: str = "info") -> None:
         if text == self.text and kind == self.kind:
@@ -231,15 +232,23 @@ class StatusLine(Static):
         self.set_class(kind == "error", "-error")
         self.set_class(kind == "ok", "-ok")
         self.set_class(kind == "busy", "-busy")
-        self.text = text
-        self.update(self._laid_out())
+        had_text, self.text = bool(self.text), text
+        laid_out = self._laid_out()
+        lines = laid_out.plain.count("\n") + 1 if isinstance(laid_out, Text) else 0
+        # As many lines as before (both laid out to the width): the height stays, so the line is
+        # repainted without laying the screen out again.
+        same_height = had_text and bool(text) and lines > 0 and lines == self._lines
+        self._lines = lines
+        self.update(laid_out, layout=not same_height)
 
     def _laid_out(self) -> Text | str:
         width = self.content_region.width
         return wrap_text(self.text, width) if width > 2 else self.text
 
     def on_resize(self) -> None:
-        self.update(self._laid_out())
+        laid_out = self._laid_out()
+        self._lines = laid_out.plain.count("\n") + 1 if isinstance(laid_out, Text) else 0
+        self.update(laid_out)
 
 
 def error_text(exc: BaseException) -> str:

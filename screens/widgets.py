@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 
 from rich.cells import cell_len
 from rich.console import Group
 from rich.table import Table
 from rich.text import Text
+from textual.geometry import Region
+from textual.strip import Strip
 from textual.widgets import DataTable, RichLog, Static
 from textual.widgets.data_table import ColumnKey
 
@@ -59,14 +62,49 @@ def _grid() -> Table:
 
 
 class PatientPanel(Static):
-    """Masked identity, insurance, own account and co-pay bindings."""
+    """Masked identity, insurance, own account and co-pay bindings.
+
+    Its size is fixed by the screen's CSS (a column of the body), never by what it shows: a new
+    patient repaints the panel in place without laying the screen out again.
+    """
+
+    PAINT_GRACE = 0.25  # seconds: a paint that does not come does not hold `after_paint` up
 
     def show_none(self) -> None:
         self.border_title = t("patient.title")
-        self.update(Text(t("patient.empty"), style="dim"))
+        self.update(Text(t("patient.empty"), style="dim"), layout=False)
 
     def on_mount(self) -> None:
+        self._after_paint: list[Callable[[], object]] = []
         self.show_none()
+
+    def after_paint(self, callback: Callable[[], object]) -> None:
+        """Run `callback` once what the panel now shows has been drawn: on the panel's next
+        paint, or the screen's next layout (a headless run may compose no frames at all), or
+        after PAINT_GRACE at the latest; after this refresh when the panel is not on screen
+        (below 100 columns it is hidden). Work that can wait (the visit's 2201/2203 on the desk
+        thread) then does not share the interpreter with the paint the cashier waits for."""
+        if not self.display or not self.screen.is_current or not self.size:
+            self.call_after_refresh(callback)
+            return
+        if not self._after_paint:
+            self.screen.screen_layout_refresh_signal.subscribe(self, self._run_after_paint)
+            self.set_timer(self.PAINT_GRACE, self._run_after_paint)
+        self._after_paint.append(callback)
+
+    def _run_after_paint(self, *_: object) -> None:
+        if not self._after_paint:
+            return
+        self.screen.screen_layout_refresh_signal.unsubscribe(self)
+        callbacks, self._after_paint = self._after_paint, []
+        for callback in callbacks:
+            callback()
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        lines = super().render_lines(crop)
+        if self._after_paint:
+            self.call_later(self._run_after_paint)  # not inside the compositor's pass
+        return lines
 
     def show_patient(self, p: PatientView) -> None:
         self.border_title = t("patient.title")
@@ -121,7 +159,7 @@ class PatientPanel(Static):
                 sep = "" if get_lang() == "zh" else " "
                 reasons = sep.join(r.text(get_lang()) for r in b.reasons)
                 parts.append(Wrapped(Text("    " + reasons, style="red"), indent=4))
-        self.update(Group(*parts))
+        self.update(Group(*parts), layout=False)
 
 
 def patient_warnings(p: PatientView) -> list[str]:
@@ -232,6 +270,13 @@ class BillTable(DataTable):
         if keep is not None and str(keep) in self.rows:
             self.move_cursor(row=self.get_row_index(str(keep)))
 
+    def show_none(self) -> None:
+        """No bill: the lines are forgotten too (a resize must not bring them back), and an
+        already empty table is left alone (clearing it repaints every row of it)."""
+        self._lines = ()
+        if self.row_count:
+            self.clear()
+
     def on_resize(self) -> None:
         if self._lines:
             self.show_lines(self._lines, keep=self.current_line_no())
@@ -316,12 +361,18 @@ def stacked_bar(amounts: dict[str, Decimal], width: int) -> Text:
 class SplitPanel(Static):
     """Every setlinfo amount labelled as on a confirm screen; the pooled-fund share prominent."""
 
+    _hint: str | None = None  # the hint shown while there is no split (None: a split is shown)
+
     def on_mount(self) -> None:
         self.show_none()
 
     def show_none(self, hint: str | None = None) -> None:
+        text = hint or t("split.empty")
+        if text == self._hint:
+            return  # already showing it (title included): no layout, no paint
+        self._hint = text
         self.border_title = t("split.title")
-        self.update(Text(hint or t("split.empty"), style="dim"))
+        self.update(Text(text, style="dim"))
 
     def show_split(
         self,
@@ -387,15 +438,22 @@ class SplitPanel(Static):
         parts: list = [stacked_bar(amounts, width), grid]
         if not acct_used:
             parts.append(Text(t("split.acct_not_used"), style="yellow"))
+        self._hint = None
         self.update(Group(*parts))
 
 
 class WhyPanel(Static):
+    _trace: tuple[str, ...] | None = None  # what is shown (None: nothing yet)
+
     def on_mount(self) -> None:
         self.border_title = t("why.title")
         self.update("")
 
     def show_trace(self, trace: tuple[str, ...]) -> None:
+        trace = tuple(trace)
+        if trace == self._trace:
+            return  # the same lines again: no layout, no paint (a title set repaints too)
+        self._trace = trace
         self.border_title = t("why.title")
         self.update(Group(*(Wrapped("·" + line, indent=1) for line in trace)))
 

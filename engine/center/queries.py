@@ -17,7 +17,9 @@ from engine.center.models import (
     CenterCounter,
     CenterEnrolment,
     CenterFeeDetail,
+    CenterPerson,
     CenterSettlement,
+    CenterToken,
     CenterVisit,
     CenterYtd,
 )
@@ -162,4 +164,33 @@ def bump_counter():
         .where(CenterCounter.name == bindparam("counter"))
         .values(value=CenterCounter.value + 1)
         .returning(CenterCounter.value)
+    )
+
+
+# ------------------------------------------------------------------ 1101 (who is this credential)
+
+
+@cache
+def person_by(column: str):
+    """The person a credential names: by `psn_no`, `certno` (身份证) or `card_no` (社保卡)."""
+    return select(CenterPerson).where(getattr(CenterPerson, column) == bindparam("value"))
+
+
+@cache
+def token():
+    return select(CenterToken).where(CenterToken.token == bindparam("token"))
+
+
+@cache
+def person_1101():
+    """What 1101 answers about a person besides who they are, read together: their enrolments
+    (by insutype), their account (if any) and the bindings in which they are the giver."""
+    return (
+        select(CenterEnrolment)
+        .where(CenterEnrolment.psn_no == bindparam("psn_no"))
+        .order_by(CenterEnrolment.insutype),
+        select(CenterAccount).where(CenterAccount.psn_no == bindparam("psn_no")),
+        select(CenterBinding)
+        .where(CenterBinding.giver_psn_no == bindparam("psn_no"))
+        .order_by(CenterBinding.binding_id),
     )

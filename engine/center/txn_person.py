@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
-
+from engine.center import queries
 from engine.center.context import CenterError, Ctx
 from engine.center.eligibility import options, ring_fenced
 from engine.center.inputs import In1101
-from engine.center.models import CenterBinding, CenterEnrolment, CenterPerson, CenterToken
+from engine.center.onetrip import Record
 from engine.codes import MdtrtCertType, MedType, PsnInsuStas
+from engine.copay import BindingStatus
 from engine.idcard import IdCardError, validate
 from engine.masking import mask_name
 from engine.money import fmt
@@ -16,35 +16,32 @@ from engine.money import fmt
 UNKNOWN_DATE = "1900-01-01"
 
 
-def resolve_cert(
-    ctx: Ctx, cert_type: MdtrtCertType, cert_no: str
-) -> tuple[CenterPerson, str | None]:
-    """The person a credential identifies, and who showed it when it came from a 亲情账户."""
-    s = ctx.session
+def resolve_cert(ctx: Ctx, cert_type: MdtrtCertType, cert_no: str) -> tuple[Record, str | None]:
+    """The person a credential identifies (a plain row: psn_no, certno, name, gend, brdy, …),
+    and who showed it when it came from a 亲情账户."""
+    shown_by = None
     if cert_type is MdtrtCertType.ECERT:
-        token = s.get(CenterToken, cert_no)
-        if token is None:
+        (tokens,) = ctx.fetch((queries.token(), {"token": cert_no}))
+        if not tokens:
             raise CenterError(
                 "mdtrt_cert_no: 电子凭证无效或已过期 / unknown or expired e-voucher token"
             )
-        return ctx.person(token.psn_no), token.shown_by
-    if cert_type is MdtrtCertType.ID_CARD:
+        column, value, shown_by = "psn_no", tokens[0].psn_no, tokens[0].shown_by
+    elif cert_type is MdtrtCertType.ID_CARD:
         try:
-            certno = validate(cert_no)
+            column, value = "certno", validate(cert_no)
         except IdCardError as exc:
             raise CenterError(f"mdtrt_cert_no: {exc}") from None
-        person = s.execute(
-            select(CenterPerson).where(CenterPerson.certno == certno)
-        ).scalar_one_or_none()
     else:
-        person = s.execute(
-            select(CenterPerson).where(CenterPerson.card_no == cert_no.upper())
-        ).scalar_one_or_none()
-    if person is None:
+        column, value = "card_no", cert_no.upper()
+    (people,) = ctx.fetch((queries.person_by(column), {"value": value}))
+    if not people:
+        if column == "psn_no":
+            raise CenterError(f"psn_no: 查无此人 {value} / unknown person")
         raise CenterError(
             f"mdtrt_cert_no: 未查询到参保人员 {cert_type.zh} / no insured person for this credential"
         )
-    return person, None
+    return people[0], shown_by
 
 
 def check_cert(ctx: Ctx, psn_no: str, cert_type: MdtrtCertType, cert_no: str) -> None:
@@ -65,16 +62,11 @@ def handle_1101(ctx: Ctx, raw: dict) -> dict:
     inp = In1101.model_validate(raw)
     person, shown_by = resolve_cert(ctx, inp.mdtrt_cert_type, inp.mdtrt_cert_no)
     lang = ctx.registry.lang
-    enrolments = (
-        ctx.session.execute(
-            select(CenterEnrolment)
-            .where(CenterEnrolment.psn_no == person.psn_no)
-            .order_by(CenterEnrolment.insutype)
-        )
-        .scalars()
-        .all()
+    # Plain rows, read together (one round trip on PostgreSQL): 1101 only reads.
+    enrolments, accounts, given = ctx.fetch(
+        *((stmt, {"psn_no": person.psn_no}) for stmt in queries.person_1101())
     )
-    acct = ctx.account(person.psn_no)
+    acct = accounts[0] if accounts else None
     insuinfo = []
     ext = []  # simulator extension: what the platform's insuinfo does not carry
     for e in enrolments:
@@ -104,8 +96,7 @@ def handle_1101(ctx: Ctx, raw: dict) -> dict:
         )
     exp: dict = {"shown_by": None, "bindings": [], "as_giver": [], "insuinfo": ext}
     if shown_by:
-        holder = ctx.person(shown_by)
-        exp["shown_by"] = {"psn_no": holder.psn_no, "psn_name_masked": mask_name(holder.name)}
+        exp["shown_by"] = {"psn_no": shown_by, "psn_name_masked": mask_name(ctx.name(shown_by))}
     inst = ctx.institution() if ctx.env.fixmedins_code else None
     if enrolments and inst is not None:
         # Judged for an ordinary outpatient visit here; 2206 judges again for the real visit.
@@ -116,11 +107,6 @@ def handle_1101(ctx: Ctx, raw: dict) -> dict:
             MedType.PHARMACY if inst.level == "pharmacy" else MedType.OUTPATIENT,
         )
         exp["bindings"] = [o.wire(lang) for o in opts]
-    given = ctx.session.execute(
-        select(CenterBinding)
-        .where(CenterBinding.giver_psn_no == person.psn_no)
-        .order_by(CenterBinding.binding_id)
-    ).scalars()
     exp["as_giver"] = [
         {
             "binding_id": b.binding_id,
@@ -133,7 +119,8 @@ def handle_1101(ctx: Ctx, raw: dict) -> dict:
         for b in given
     ]
     if acct is not None:
-        exp["ring_fenced"] = fmt(ring_fenced(ctx, person.psn_no))
+        active = [b for b in given if b.status == BindingStatus.ACTIVE.value]
+        exp["ring_fenced"] = fmt(ring_fenced(ctx, person.psn_no, active))
     return {
         "baseinfo": {
             "psn_no": person.psn_no,

@@ -3,8 +3,9 @@
 Cold start: wall time of a fresh process until the login screen is painted (and, separately,
 until its station list came back from the database), beside a bare Textual app showing one
 Static, interleaved run by run so both see the same machine. Latency: in a Pilot, from the key
-press to the first refresh after the screen received its result message (seen through Textual's
-`message_hook`, so the screens carry no probes), for scan Enter → patient panel and F5 → split.
+press to the end of the first frame written with the result on it (`_Stopwatch`: the result
+message seen through Textual's `message_hook`, the frame by wrapping the screen's compositor
+refresh, so the screens carry no probes), for scan Enter → patient panel and F5 → split.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import tempfile
 import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from typing import ClassVar
 
 START_TARGET = 1.5  # login screen painted, × a bare Textual app
 USABLE_TARGET = 2.0  # the station list loaded (the app usable), × a bare Textual app
@@ -126,31 +128,51 @@ async def _settle(pilot, rounds: int = 2) -> None:
 
 
 class _Stopwatch:
-    """Key press → first refresh after a result message of the given kind reached the app."""
+    """Key press → the end of the first frame written with the result on it.
+
+    The result message's arrival is seen through Textual's `message_hook`; the frame is the first
+    compositor refresh after it in which the widget that shows the result (the patient panel,
+    the split panel) was repainted, seen by wrapping `Screen._compositor_refresh` for the run
+    (Textual is pinned), so the screens carry no probes. (A callback after the next refresh is
+    not enough: the screen may go idle, and run it, before the updated widgets have told it they
+    need a repaint, so it could stop the watch before the result was painted.)
+    """
+
+    SHOWN_BY: ClassVar[dict[str, str]] = {"Identified": "patient", "SplitReady": "split"}
 
     def __init__(self) -> None:
-        self.app = None
         self.waiting_for: str | None = None
+        self.arrived = False
         self.started = 0.0
         self.samples: dict[str, list[float]] = {"Identified": [], "SplitReady": []}
 
     def start(self, message_name: str) -> None:
-        self.waiting_for, self.started = message_name, time.perf_counter()
+        self.waiting_for, self.arrived = message_name, False
+        self.started = time.perf_counter()
 
     def hook(self, message) -> None:
-        name = type(message).__name__
-        if name != self.waiting_for or self.app is None:
-            return
-        started, self.waiting_for = self.started, None
-        self.app.call_after_refresh(
-            lambda: self.samples[name].append((time.perf_counter() - started) * 1000)
+        if type(message).__name__ == self.waiting_for:
+            self.arrived = True
+
+    def frame(self, screen, refresh) -> None:
+        """Around one compositor refresh of `screen`: stop the watch once the result is on it."""
+        name = self.waiting_for
+        shows = (
+            name is not None
+            and self.arrived
+            and any(w.id == self.SHOWN_BY[name] for w in screen._dirty_widgets)
         )
+        refresh()
+        if shows and name is not None:
+            self.samples[name].append((time.perf_counter() - self.started) * 1000)
+            self.waiting_for, self.arrived = None, False
 
 
 async def _latencies(db_url: str, runs: int) -> dict:
+    from textual.screen import Screen
+
     from pos.app import make_app
     from pos.config import Settings
-    from screens.cashier import CashierScreen
 
     now = [datetime(2025, 6, 16, 10, 30, tzinfo=CST)]
 
@@ -160,7 +182,17 @@ async def _latencies(db_url: str, runs: int) -> dict:
 
     watch = _Stopwatch()
     app = make_app(Settings(cursor_blink=False, show_clock=False), db_url=db_url, clock=clock)
-    watch.app = app
+    refresh = Screen._compositor_refresh
+    Screen._compositor_refresh = lambda self: watch.frame(self, lambda: refresh(self))  # type: ignore[method-assign]
+    try:
+        return await _presses(app, watch, runs)
+    finally:
+        Screen._compositor_refresh = refresh  # type: ignore[method-assign]
+
+
+async def _presses(app, watch: _Stopwatch, runs: int) -> dict:
+    from screens.cashier import CashierScreen
+
     async with app.run_test(size=(120, 36), message_hook=watch.hook) as pilot:
         await _settle(pilot, 3)
         login = app.screen
