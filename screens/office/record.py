@@ -143,7 +143,9 @@ class RecordModal(TranslatedBindings, ModalScreen[bool]):
         settings = self.app.settings
         return settings.printer, settings.training
 
-    @work(group="record", exclusive=True)
+    # A newer load replaces a stale one (exclusive in its own group); an action's worker is in
+    # another group, so the load it asks for at its end never cancels the action itself.
+    @work(group="record-load", exclusive=True)
     async def load(self, note: str = "", papers: PapersView | None = None) -> None:
         desk = self.app.desk
         printer, training = self._printing()
@@ -158,7 +160,7 @@ class RecordModal(TranslatedBindings, ModalScreen[bool]):
             return
         self.post_message(Loaded(record, papers, note))
 
-    @work(group="record")
+    @work(group="record-action")
     async def run_reprint(self) -> None:
         printer, training = self._printing()
         try:
@@ -171,7 +173,7 @@ class RecordModal(TranslatedBindings, ModalScreen[bool]):
         where = papers.printed_to or t("receipt.printer_off")
         self.load(t("office.record.reprinted", n=papers.reprint, to=where), papers)
 
-    @work(group="record")
+    @work(group="record-action")
     async def run_reissue(self, reason: str) -> None:
         printer, training = self._printing()
         old = self.record.receipt_no if self.record else ""
@@ -186,7 +188,7 @@ class RecordModal(TranslatedBindings, ModalScreen[bool]):
         where = papers.printed_to or t("receipt.printer_off")
         self.load(t("office.record.reissued", new=papers.receipt_no, old=old, to=where), papers)
 
-    @work(group="record")
+    @work(group="record-action")
     async def run_refund(self, request: RefundRequest) -> None:
         desk = self.app.desk
         printer, training = self._printing()
@@ -239,7 +241,7 @@ class RecordModal(TranslatedBindings, ModalScreen[bool]):
             return
         self.post_message(Resettle(split, note))
 
-    @work(group="record")
+    @work(group="record-action")
     async def run_settle(self, tenders: list[TenderInput], note: str) -> None:
         desk = self.app.desk
         printer, training = self._printing()

@@ -276,3 +276,28 @@ async def test_a_selfpay_settlement_is_refunded_from_the_back_office(make_app):
         assert len(app.desk.exchanges()) == sent  # no message to the center
         printed = sorted((app.settings.printer.path).glob("*HC*"))
         assert printed and "冲红" in printed[0].read_text(encoding="utf-8")
+
+
+async def test_an_action_is_never_cancelled_by_the_reload_it_asks_for(make_app):
+    # Was: the record's reload (an exclusive worker) shared the actions' group, so the load a
+    # refund or a 补打 asks for at its end cancelled the action's own worker: its task ended
+    # cancelled, and whoever awaited it (a test waiting for the screen) got WorkerCancelled.
+    from textual.worker import Worker
+
+    workers: dict[str, Worker] = {}
+
+    def hook(message) -> None:
+        if isinstance(message, Worker.StateChanged):
+            workers[message.worker.name] = message.worker
+
+    app = make_app()
+    async with app.run_test(size=(120, 36), message_hook=hook) as pilot:
+        await login(pilot)
+        done = await checkout(app, P.MINOR_TWO_GIVERS)
+        await open_first_record(pilot)
+        await fill_refund(pilot)
+        assert refunds_of(app, done.settlement.setl_id)
+        await press(pilot, "f5")  # a 补打 ends with a reload too
+    for action in ("run_refund", "run_reprint"):
+        assert action in workers, sorted(workers)
+        assert not workers[action].is_cancelled, action
