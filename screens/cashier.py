@@ -495,11 +495,14 @@ class CashierScreen(TranslatedBindings, Screen[None]):
     @on(VisitLoaded)
     def _visit_loaded(self, msg: VisitLoaded) -> None:
         self._done()
+        # "Changed, pre-settle again" only where a pre-settlement was shown (a 医疗类别 changed
+        # after F5); a visit just opened has had none yet.
+        hint = t("split.stale") if self.state.split is not None else t("split.empty")
         self.state.visit = msg.visit
         self.state.split = None
         self._split_stale = True
         self.query_one(BillTable).show_lines(msg.visit.lines, keep=msg.keep)
-        self.query_one(SplitPanel).show_none(t("split.stale"))
+        self.query_one(SplitPanel).show_none(hint)
         self.query_one(WhyPanel).show_trace(())
         self._refresh_total()
         self._refresh_log()

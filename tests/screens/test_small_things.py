@@ -416,3 +416,28 @@ async def test_the_co_pay_desks_footer_fits_and_always_shows_help(make_app):
 
                 listed = {ident for _keys, _text, ident in binding_rows(desk)}
                 assert {"desk-turn", "desk-enrolment", "desk-notices", "help"} <= listed
+
+
+async def test_a_visit_just_opened_is_not_called_changed(make_app):
+    # Was: every visit opened said "收费项目已变更，按 F5 重新预结算" before any pre-settlement.
+    from screens.widgets import SplitPanel
+
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await login(pilot)
+        await scan(pilot, P.MINOR_ONE_GIVER)
+
+        def split_text() -> str:
+            from rich.console import Console
+
+            console = Console(width=40, record=True)
+            console.print(app.screen.query_one(SplitPanel).content)
+            return console.export_text()
+
+        assert "按 F5 预结算" in split_text() and "已变更" not in split_text()
+        await press(pilot, "f5", "ctrl+n")  # pre-settled (no co-pay)
+        assert "按 F5" not in split_text()
+        await press(pilot, "f3", "down", "down", "enter")  # 12 门诊挂号: that split no longer holds
+        till = app.screen
+        assert isinstance(till, CashierScreen) and till.state.visit.med_type == "12"
+        assert "已变更" in split_text()
