@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from pos.cli import COMMANDS
+from tests.importtime import imported_modules
 from tests.test_settle_contract import EXAMPLE_A
 from tests.test_settle_fast import POLICY_REQUEST
 
@@ -34,12 +35,7 @@ def imported(args: list[str], stdin: str, env: dict[str, str]) -> set[str]:
     )
     assert proc.returncode == 0, proc.stderr.decode()[-2000:]
     assert json.loads(proc.stdout.decode().splitlines()[0] if "--jsonl" in args else proc.stdout)
-    names = set()
-    for line in proc.stderr.decode().splitlines():
-        if line.startswith("import time:") and "|" in line:
-            name = line.rsplit("|", 1)[1].strip()
-            if name != "imported package":
-                names.add(name)
+    names = imported_modules(proc.stderr)
     assert "pos.commands.jsonlines" in names  # the report was read
     return names
 

@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 from pos.bench.ui import POS_CHILD
+from tests.importtime import imported_modules
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 NEVER = {
@@ -69,12 +70,7 @@ def imported(db_url: str, until: str, tmp_path: Path) -> set[str]:
         check=False,
     )
     assert proc.returncode == 0, proc.stderr.decode()[-3000:]
-    names = set()
-    for line in proc.stderr.decode().splitlines():
-        if line.startswith("import time:") and "|" in line:
-            name = line.rsplit("|", 1)[1].strip()
-            if name != "imported package":
-                names.add(name)
+    names = imported_modules(proc.stderr)
     assert {"textual.app", "pos.app", "pos.config", "screens.login"} <= names  # it was read
     return names
 
