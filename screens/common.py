@@ -233,22 +233,22 @@ class StatusLine(Static):
         self.set_class(kind == "ok", "-ok")
         self.set_class(kind == "busy", "-busy")
         had_text, self.text = bool(self.text), text
+        lines_before = self._lines
         laid_out = self._laid_out()
-        lines = laid_out.plain.count("\n") + 1 if isinstance(laid_out, Text) else 0
         # As many lines as before (both laid out to the width): the height stays, so the line is
         # repainted without laying the screen out again.
-        same_height = had_text and bool(text) and lines > 0 and lines == self._lines
-        self._lines = lines
+        same_height = had_text and bool(text) and self._lines > 0 and self._lines == lines_before
         self.update(laid_out, layout=not same_height)
 
     def _laid_out(self) -> Text | str:
+        """The text wrapped to the width, counting its lines (0 while there is no width)."""
         width = self.content_region.width
-        return wrap_text(self.text, width) if width > 2 else self.text
+        laid_out = wrap_text(self.text, width) if width > 2 else self.text
+        self._lines = laid_out.plain.count("\n") + 1 if isinstance(laid_out, Text) else 0
+        return laid_out
 
     def on_resize(self) -> None:
-        laid_out = self._laid_out()
-        self._lines = laid_out.plain.count("\n") + 1 if isinstance(laid_out, Text) else 0
-        self.update(laid_out)
+        self.update(self._laid_out())
 
 
 def error_text(exc: BaseException) -> str:
