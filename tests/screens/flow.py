@@ -54,6 +54,13 @@ async def scan(pilot: Pilot, text: str) -> None:
     await settle_ui(pilot)
 
 
+async def wedge(pilot: Pilot, text: str) -> None:
+    """A keyboard-wedge scanner: the characters and Enter, wherever focus is."""
+    await type_text(pilot, text)
+    await pilot.press("enter")
+    await settle_ui(pilot)
+
+
 async def press(pilot: Pilot, *keys: str) -> None:
     for key in keys:
         await pilot.press(key)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from screens.cashier import CashierScreen
 from screens.receipt_preview import ReceiptModal
 from tests.screens import personas as P
-from tests.screens.flow import login, press, scan, settle_ui, type_text
+from tests.screens.flow import login, press, scan, settle_ui, wedge
 
 
 def cashier(app) -> CashierScreen:
@@ -14,13 +14,6 @@ def cashier(app) -> CashierScreen:
 
 def status(app) -> str:
     return str(cashier(app).status.render())
-
-
-async def wedge(pilot, text: str) -> None:
-    """A keyboard-wedge scanner: the characters and Enter, wherever focus is."""
-    await type_text(pilot, text)
-    await pilot.press("enter")
-    await settle_ui(pilot)
 
 
 # ------------------------------------------------------------------ #8.1 abandoned visits

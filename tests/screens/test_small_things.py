@@ -5,7 +5,7 @@ from __future__ import annotations
 from screens.cashier import CashierScreen
 from screens.modals import QuantityModal
 from tests.screens import personas as P
-from tests.screens.flow import login, press, scan, type_text
+from tests.screens.flow import login, press, scan, type_text, wedge
 
 
 async def test_an_expired_binding_is_not_called_in_force(make_app):
@@ -324,14 +324,6 @@ async def test_at_80_columns_the_footer_shows_every_key_and_f1_still_lists_both(
 # ------------------------------------------------------------------ a scan into a dialog's field
 
 
-async def _wedge(pilot, text: str) -> None:
-    from tests.screens.flow import settle_ui
-
-    await type_text(pilot, text)
-    await pilot.press("enter")
-    await settle_ui(pilot)
-
-
 async def test_a_scan_typed_into_the_tender_amount_goes_to_identification(make_app):
     from screens.tender import TenderModal
 
@@ -342,7 +334,7 @@ async def test_a_scan_typed_into_the_tender_amount_goes_to_identification(make_a
         await press(pilot, "f5", "f8", "f8")
         assert isinstance(app.screen, TenderModal)
         assert app.screen.focused.id == "received"
-        await _wedge(pilot, P.MINOR_ONE_GIVER)  # 18 characters into a 14-character field
+        await wedge(pilot, P.MINOR_ONE_GIVER)  # 18 characters into a 14-character field
         screen = app.screen
         assert isinstance(screen, CashierScreen)  # the dialog closed, nothing was settled
         assert app.desk.settlements() == []
@@ -363,7 +355,7 @@ async def test_a_scan_typed_into_the_quantity_field_goes_to_identification(make_
         lines = screen.state.visit.lines
         await press(pilot, "f7")
         assert isinstance(app.screen, QuantityModal)
-        await _wedge(pilot, P.FATHER_ECERT)  # 艾力's e-voucher token
+        await wedge(pilot, P.FATHER_ECERT)  # 艾力's e-voucher token
         assert app.screen is screen
         await press(pilot, "enter")  # yes, the bill may go
         assert screen.state.patient.psn_name.startswith("艾力")
@@ -379,7 +371,7 @@ async def test_an_amount_still_submits_as_an_amount(make_app):
         await scan(pilot, P.MINOR_TWO_GIVERS)
         await press(pilot, "f5", "f8", "f8")
         assert isinstance(app.screen, TenderModal)
-        await _wedge(pilot, "100")  # cash received: Enter settles
+        await wedge(pilot, "100")  # cash received: Enter settles
         [st] = app.desk.settlements()
         assert st.tenders[0].tendered == 100
 
