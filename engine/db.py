@@ -67,6 +67,10 @@ def _sqlite_engine(url: str, **kwargs) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn) -> None:
+        if conn.connection.driver_connection.in_transaction:
+            # Begun on the driver already (the center's settlement path,
+            # engine.center.onetrip): SQLAlchemy joins that transaction.
+            return
         mode = conn.get_execution_options().get("sqlite_begin", "IMMEDIATE")
         conn.exec_driver_sql(f"BEGIN {mode}")
 

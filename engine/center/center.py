@@ -140,6 +140,7 @@ class Center:
         self.sessions = (
             bind if isinstance(bind, sessionmaker) else sessionmaker(bind, expire_on_commit=False)
         )
+        self.engine: Engine = self.sessions.kw["bind"]
         # Naive China time, whatever the host's zone (engine.clock); tests inject their own.
         self.clock = clock or center_view(china_now)
         self.faults = Faults()
@@ -275,41 +276,48 @@ class Center:
     def _run(
         self, env: Envelope, handler: Handler, writes: bool, raw: dict, replay: bool, ref: str
     ) -> dict:
-        """The output of one message (amounts as decimal strings, as the center stores them)."""
-        """One message, one transaction. Every write handler is idempotent by its own keys, so the
-        msgid is checked optimistically: the insert of the message row at the end fails on a
-        reused msgid, the whole transaction rolls back, and the retry (replay=True) answers the
-        stored response, or refuses a msgid reused for another infno."""
-        session: Session
-        with self.sessions() as session, session.begin():
-            if not writes:  # SQLite: a reader need not queue behind writers
-                session.connection(execution_options={"sqlite_begin": "DEFERRED"})
-            with one_trip(session, env.infno in ONE_TRIP):
-                output = self._transaction(session, env, handler, writes, raw, replay, ref)
+        """One message, one transaction; its output (amounts as decimal strings, as the center
+        stores them). Every write handler is idempotent by its own keys, so the msgid is checked
+        optimistically: the insert of the message row at the end fails on a reused msgid, the
+        whole transaction rolls back, and the retry (replay=True) answers the stored response, or
+        refuses a msgid reused for another infno.
+
+        The settlement path (ONE_TRIP) runs on a Core connection without an ORM Session, its
+        transaction begun and ended on the driver connection (engine.center.onetrip); a handler
+        that needs the ORM there gets a Session on the same connection (`Ctx.session`)."""
+        now = self.clock()
+        digest = fingerprint(raw) if writes and env.msgid else None
+        if env.infno in ONE_TRIP:
+            with self.engine.connect() as conn:
+                ctx = Ctx(conn, now, env, self.registry, replay, digest)
+                try:
+                    with one_trip(conn, write=writes):
+                        output = self._transaction(ctx, handler, writes, raw, ref)
+                        ctx.flush_orm()
+                finally:
+                    if ctx.orm is not None:
+                        ctx.orm.close()  # its transaction ended on the driver already
+        else:
+            session: Session
+            with self.sessions() as session, session.begin():
+                # SQLite: a reader need not queue behind writers.
+                options = {} if writes else {"sqlite_begin": "DEFERRED"}
+                conn = session.connection(execution_options=options)
+                ctx = Ctx(conn, now, env, self.registry, replay, digest, orm=session)
+                output = self._transaction(ctx, handler, writes, raw, ref)
         if env.infno in self.faults.lose_response_after_commit:
             if self.faults.once:
                 self.faults.lose_response_after_commit.discard(env.infno)
             raise ResponseLost(env.infno, env.msgid)
         return output
 
-    def _transaction(
-        self,
-        session: Session,
-        env: Envelope,
-        handler: Handler,
-        writes: bool,
-        raw: dict,
-        replay: bool,
-        ref: str,
-    ) -> dict:
+    def _transaction(self, ctx: Ctx, handler: Handler, writes: bool, raw: dict, ref: str) -> dict:
         """The message inside its transaction: the msgid check, the handler, the writes."""
-        now = self.clock()
-        digest = fingerprint(raw) if writes and env.msgid else None
-        ctx = Ctx(session, now, env, self.registry, replay, digest)
+        env, now, digest = ctx.env, ctx.now, ctx.digest
         if env.fixmedins_code:
             ctx.institution()  # an unknown institution is refused before anything is read
-        if writes and env.msgid and (replay or env.infno in LOOKUP_FIRST):
-            prior = session.get(CenterMessage, env.msgid)
+        if writes and env.msgid and (ctx.replay or env.infno in LOOKUP_FIRST):
+            prior = ctx.session.get(CenterMessage, env.msgid)
             if prior is not None:
                 if prior.infno != env.infno:
                     raise CenterError(
@@ -351,7 +359,7 @@ class Center:
             ctx.writes.insert(CenterMessage, [row])
         # A reused msgid fails here, inside the transaction; on PostgreSQL the COMMIT
         # goes out with these writes (engine.center.onetrip).
-        ctx.writes.flush(commit=True)
+        ctx.commit_writes()
         return output
 
     def _refmsgid(self, now: datetime, env: Envelope | None) -> str:

@@ -1,12 +1,13 @@
-"""What every transaction handler gets: the session, the injected clock's `now`, the envelope,
-and the center's read-only registries (policies, catalog, ids). Plus the shared row lookups."""
+"""What every transaction handler gets: the connection (and an ORM session on it), the injected
+clock's `now`, the envelope, and the center's read-only registries (policies, catalog, ids).
+Plus the shared row lookups."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import Connection, func, select
 from sqlalchemy.orm import Session
 
 from engine.center import onetrip, queries
@@ -60,7 +61,11 @@ class Envelope:
 
 @dataclass(slots=True)
 class Ctx:
-    session: Session
+    """`conn` is the message's connection, inside its transaction. `session` is an ORM Session in
+    the same transaction: the one the message runs in, or (on the settlement path, which runs
+    without one) made on first use, bound to `conn`."""
+
+    conn: Connection
     now: datetime
     env: Envelope
     registry: Registry
@@ -68,10 +73,27 @@ class Ctx:
     replay: bool = False
     # The request's fingerprint (engine.center.ids.fingerprint), when the center took it.
     digest: str | None = None
+    orm: Session | None = None
     writes: Writes = field(init=False)
 
     def __post_init__(self) -> None:
-        self.writes = Writes(self.session)
+        self.writes = Writes(self.conn)
+
+    @property
+    def session(self) -> Session:
+        if self.orm is None:
+            self.orm = Session(bind=self.conn, expire_on_commit=False, autoflush=True)
+        return self.orm
+
+    def commit_writes(self) -> None:
+        """The message's last writes; on PostgreSQL inside `one_trip` they carry the COMMIT,
+        unless the ORM still holds something to flush (then `finish` commits after it)."""
+        orm = self.orm
+        self.writes.flush(commit=orm is None or not (orm.new or orm.dirty or orm.deleted))
+
+    def flush_orm(self) -> None:
+        if self.orm is not None:
+            self.orm.flush()
 
     @property
     def today(self) -> date:
@@ -79,7 +101,7 @@ class Ctx:
 
     @property
     def postgres(self) -> bool:
-        return self.session.get_bind().dialect.name == "postgresql"
+        return self.conn.dialect.name == "postgresql"
 
     # ------------------------------------------------------------------ lookups
 
@@ -122,7 +144,7 @@ class Ctx:
 
     def fetch(self, *reads: onetrip.Read) -> list[list]:
         """Several reads at once (one round trip on PostgreSQL), rows as `onetrip.Record`s."""
-        return onetrip.fetch(self.session, reads)
+        return onetrip.fetch(self.conn, reads)
 
     def enrolment(
         self, psn_no: str, insutype: str | None = None, *, lock: bool = False

@@ -21,7 +21,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Protocol
 
-from sqlalchemy import Sequence, select
+from sqlalchemy import Connection, Sequence, insert, select
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 from sqlalchemy.schema import CreateSequence
@@ -40,40 +40,43 @@ _NEXT_SETL = select(SEQUENCES["setl"].next_value())
 
 
 class IdSource(Protocol):
-    def mdtrt_id(self, session: Session, now: datetime) -> str: ...
-    def setl_id(self, session: Session, now: datetime, admdvs: str) -> str: ...
+    """`conn`: the message's connection, inside its transaction."""
+
+    def mdtrt_id(self, conn: Connection, now: datetime) -> str: ...
+    def setl_id(self, conn: Connection, now: datetime, admdvs: str) -> str: ...
     def refmsgid(self, now: datetime, admdvs: str) -> str: ...
 
 
 _ensured: set[str] = set()  # engine urls whose sequences this process has made sure of
 
 
-def _ensure_sequences(session: Session) -> None:
+def _ensure_sequences(conn: Connection) -> None:
     """Create the sequences if a migration did not (alembic autogenerate skips sequences)."""
-    engine = session.get_bind().engine
+    engine = conn.engine
     key = str(engine.url)
     if key in _ensured:
         return
     try:
-        with engine.connect() as conn:
+        with engine.connect() as own:
             for seq in SEQUENCES.values():
-                conn.execute(CreateSequence(seq, if_not_exists=True))
-            conn.commit()
+                own.execute(CreateSequence(seq, if_not_exists=True))
+            own.commit()
     except DBAPIError:
         pass  # another process created them at the same moment
     _ensured.add(key)
 
 
-def next_value(session: Session, name: str) -> int:
-    if session.get_bind().dialect.name == "postgresql":
-        _ensure_sequences(session)
-        return int(session.execute(SEQUENCES[name].next_value()).scalar_one())
+def next_value(conn: Connection, name: str) -> int:
+    """The next number of counter `name`, inside the caller's transaction on `conn`."""
+    if conn.dialect.name == "postgresql":
+        _ensure_sequences(conn)
+        return int(conn.execute(SEQUENCES[name].next_value()).scalar_one())
+    from engine.center.onetrip import scalar
     from engine.center.queries import bump_counter
 
-    row = session.connection().execute(bump_counter(), {"counter": name}).scalar_one_or_none()
+    row = scalar(conn, bump_counter(), {"counter": name})
     if row is None:
-        session.add(CenterCounter(name=name, value=1))
-        session.flush()
+        conn.execute(insert(CenterCounter).values(name=name, value=1))
         return 1
     return int(row)
 
@@ -88,7 +91,7 @@ def database_blocks(sessions: Callable[[], Session]) -> Callable[[], int]:
         for _ in range(3):  # two processes creating the SQLite counter row at once: retry
             try:
                 with sessions() as session, session.begin():
-                    return next_value(session, "refmsg")
+                    return next_value(session.connection(), "refmsg")
             except Exception:
                 continue
         # No writable database (read-only, not migrated): a random block. Collisions then become
@@ -120,22 +123,22 @@ class SequenceIds:
         self._block = (self.blocks or random_block)() % 10**6
         self._used = 0
 
-    def mdtrt_id(self, session: Session, now: datetime) -> str:
-        return f"{next_value(session, 'mdtrt'):012d}"
+    def mdtrt_id(self, conn: Connection, now: datetime) -> str:
+        return f"{next_value(conn, 'mdtrt'):012d}"
 
-    def setl_id(self, session: Session, now: datetime, admdvs: str) -> str:
-        return self.setl_id_of(next_value(session, "setl"), now, admdvs)
+    def setl_id(self, conn: Connection, now: datetime, admdvs: str) -> str:
+        return self.setl_id_of(next_value(conn, "setl"), now, admdvs)
 
     def setl_id_of(self, number: int, now: datetime, admdvs: str) -> str:
         return f"{admdvs}{now:%Y%m%d}{number:08d}"
 
-    def prefetch_setl(self, session: Session):
+    def prefetch_setl(self, conn: Connection):
         """On PostgreSQL, the SELECT of the next setl number, to be read with a message's other
         reads (one round trip); None on SQLite, where the counter row is bumped in place. A
         refused message then leaves a gap in the numbers, as any PostgreSQL sequence may."""
-        if session.get_bind().dialect.name != "postgresql":
+        if conn.dialect.name != "postgresql":
             return None
-        _ensure_sequences(session)
+        _ensure_sequences(conn)
         return _NEXT_SETL
 
     def refmsgid(self, now: datetime, admdvs: str) -> str:

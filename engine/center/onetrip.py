@@ -1,23 +1,31 @@
-"""One round trip per step on PostgreSQL: a message's reads go out together, its writes go out
-with its COMMIT.
+"""The settlement path's transactions: no ORM Session, the driver spoken to directly, and on
+PostgreSQL one round trip per step (a message's reads go out together, its writes go out with
+its COMMIT).
 
-On the settlement path (2204, 2206, 2207) most of the time went to waiting for the server, one
-round trip per statement: BEGIN, a dozen reads and locks, the writes, COMMIT. Here:
+2204, 2206 and 2207 run on a SQLAlchemy Core `Connection` (`Center._run`); a handler that needs
+the ORM (a rare path: a replayed msgid, a batch with refunds, a first ytd row) gets a Session
+bound to that same connection, inside the same transaction (`Ctx.session`). Measured per
+message, the Session's begin, flush and commit around it cost more than the statements of a
+2204 on SQLite (README, issue 14).
 
-- `one_trip(session)` runs the message with the driver connection in psycopg's autocommit mode,
-  so psycopg sends no BEGIN of its own (it would wait for it); the message's first `fetch`
-  sends BEGIN itself, in the same pipeline as its reads. Every later statement, through
-  SQLAlchemy or here, runs inside that explicit transaction. At the end the writes and COMMIT
-  go out together (`Writes.flush(commit=True)`), or, if nothing did, `one_trip` flushes the ORM
-  and commits; on any failure it rolls back. Either way the connection leaves in its ordinary
-  mode (autocommit off, idle) before SQLAlchemy hands it back to the pool.
-- `fetch(session, reads)` runs several SELECTs (with their FOR UPDATE locks, in the order
-  given, which is the order the server takes the locks in) in one psycopg pipeline: one round
-  trip for all of them. Rows come back as `Record`s, plain objects with the columns as
-  attributes; `engine.center.ledger.store` updates them by primary key like ORM rows.
-
-On SQLite (in-process, no round trips) `fetch` runs the same statements one after the other
-through SQLAlchemy Core and `one_trip` does nothing: the transaction is SQLAlchemy's own.
+- `one_trip(conn, write=…)` owns the transaction. SQLite: BEGIN IMMEDIATE (a writer; DEFERRED for
+  a read-only 2206) and COMMIT through the sqlite3 connection. PostgreSQL: the driver connection
+  runs in psycopg's autocommit mode, so psycopg sends no BEGIN of its own (it would wait for it);
+  the message's first `fetch` sends BEGIN itself, in the same pipeline as its reads. Every later
+  statement, through SQLAlchemy or here, runs inside that explicit transaction. At the end the
+  writes and COMMIT go out together (`Writes.flush(commit=True)`), or, if they did not, `one_trip`
+  commits; on any failure it rolls back. Either way the connection leaves in its ordinary mode
+  (autocommit off, idle) before it goes back to the pool.
+- `fetch(conn, reads)` runs several SELECTs (with their FOR UPDATE locks, in the order given,
+  which is the order the server takes the locks in): on PostgreSQL in one psycopg pipeline, one
+  round trip for all of them; on SQLite one after the other on the sqlite3 connection. Each
+  statement is compiled once per dialect, and SQLAlchemy's own type conversions (Fen ↔ integer
+  fen, JSON, SQLite's datetimes) are applied to its values and rows. Rows come back as
+  `Record`s, plain objects with the columns as attributes; `engine.center.ledger.store` updates
+  them by primary key like ORM rows. A statement whose text depends on its values (an expanding
+  IN list on SQLite) runs through SQLAlchemy Core instead.
+- A driver error is raised as SQLAlchemy would have raised it (IntegrityError, OperationalError),
+  so the center's retries and its read-only / disk-full answers treat it the same.
 """
 
 from __future__ import annotations
@@ -28,9 +36,8 @@ from functools import cache
 from typing import Any, ClassVar
 from weakref import WeakSet
 
-from sqlalchemy import event
+from sqlalchemy import Connection, event
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.orm import Session
 
 Read = tuple[Any, dict]  # (a SELECT built once, its parameters)
 
@@ -68,18 +75,56 @@ def _shape(stmt) -> tuple[type[Record] | None, tuple[str, ...]]:
 
 
 class _Compiled:
-    __slots__ = ("defaults", "processors", "sql")
+    """A statement compiled once for a dialect, with what executing it by hand needs."""
+
+    __slots__ = ("binds", "compiled", "defaults", "expanding", "positions", "processors", "sql")
 
     def __init__(self, stmt, dialect) -> None:
-        compiled = stmt.compile(dialect=dialect)
+        compiled = self.compiled = stmt.compile(dialect=dialect)
         self.sql = compiled.string
         self.defaults = dict(compiled.params)
-        # SQLAlchemy's own per-type conversions (Fen ↔ integer fen, JSON), as its cursor
-        # results and executions apply them.
+        # The parameter names in placeholder order, for a positional driver (sqlite3's "?").
+        self.positions = tuple(compiled.positiontup or ()) if compiled.positional else None
+        # A text that depends on the values: an IN list, rendered per call (`expanded`).
+        self.expanding = bool(compiled.post_compile_params or compiled.literal_execute_params)
+        # SQLAlchemy's own per-type conversions (Fen ↔ integer fen, JSON, SQLite's datetimes),
+        # as its executions and cursor results apply them.
+        self.binds = {
+            name: processor
+            for name, bind in compiled.binds.items()
+            if (processor := bind.type._cached_bind_processor(dialect)) is not None
+        }
         self.processors = [
             c.type._cached_result_processor(dialect, None)
             for c in getattr(stmt, "selected_columns", ())
         ]
+
+    def values(self, params: dict) -> dict | tuple:
+        """The driver's parameters: converted by type, by name or in placeholder order."""
+        values = {**self.defaults, **params} if self.defaults else params
+        binds = self.binds
+        if binds:
+            values = {k: (binds[k](v) if k in binds else v) for k, v in values.items()}
+        if self.positions is not None:
+            return tuple(values[name] for name in self.positions)
+        return values
+
+    def expanded(self, params: dict) -> tuple[str, tuple]:
+        """The text and positional values of a statement with an IN list, as SQLAlchemy renders
+        them for these values (SQLite)."""
+        values = {**self.defaults, **params} if self.defaults else params
+        state = self.compiled.construct_expanded_state(values)
+        procs = state.processors
+        return state.statement, tuple(
+            procs[name](state.parameters[name]) if name in procs else state.parameters[name]
+            for name in state.positiontup
+        )
+
+    def rows(self, rows: list) -> list:
+        procs = self.processors
+        if any(procs):
+            return [[p(v) if p else v for p, v in zip(procs, row, strict=True)] for row in rows]
+        return rows
 
 
 _compiled_cache: dict = {}
@@ -93,35 +138,50 @@ def _compiled(stmt, dialect) -> _Compiled:
     return found
 
 
-def _driver(session: Session):
-    return session.connection().connection.driver_connection
-
-
-def _wrap(exc: Exception, sql: str, params, session: Session) -> DBAPIError:
+def _wrap(exc: Exception, sql: str, conn: Connection) -> DBAPIError:
     """A driver error as SQLAlchemy would have raised it (IntegrityError, OperationalError, …),
     so the center's retry and storage-failure handling treat it the same."""
-    dialect = session.get_bind().dialect
-    return DBAPIError.instance(sql, params, exc, dialect.loaded_dbapi.Error, dialect=dialect)
-
-
-def postgres(session: Session) -> bool:
-    return session.get_bind().dialect.name == "postgresql"
-
-
-def fetch(session: Session, reads: Sequence[Read]) -> list[list]:
-    """The rows of each read, in order; PostgreSQL: all in one round trip."""
-    conn = session.connection()
     dialect = conn.dialect
-    if dialect.name != "postgresql":
-        out = []
-        for stmt, params in reads:
-            cls, keys = _shape(stmt)
-            result = conn.execute(stmt, params)
-            rows = result.all()
-            out.append([_make(cls, keys, r) for r in rows] if cls else rows)
-        return out
+    return DBAPIError.instance(sql, None, exc, dialect.loaded_dbapi.Error, dialect=dialect)
+
+
+def _records(stmt, rows: list) -> list:
+    cls, keys = _shape(stmt)
+    return [_make(cls, keys, r) for r in rows] if cls else rows
+
+
+def fetch(conn: Connection, reads: Sequence[Read]) -> list[list]:
+    """The rows of each read, in order; PostgreSQL: all in one round trip."""
+    dialect = conn.dialect
+    if dialect.name == "postgresql":
+        return _fetch_pipelined(conn, reads)
+    if dialect.name != "sqlite":
+        return [_records(stmt, conn.execute(stmt, params).all()) for stmt, params in reads]
+    return [_records(stmt, _sqlite_rows(conn, stmt, params)) for stmt, params in reads]
+
+
+def _sqlite_rows(conn: Connection, stmt, params: dict) -> list:
+    plan = _compiled(stmt, conn.dialect)
+    sql, values = plan.expanded(params) if plan.expanding else (plan.sql, plan.values(params))
+    try:
+        rows = conn.connection.driver_connection.execute(sql, values).fetchall()
+    except conn.dialect.loaded_dbapi.Error as exc:
+        raise _wrap(exc, sql, conn) from exc
+    return plan.rows(rows)
+
+
+def scalar(conn: Connection, stmt, params: dict):
+    """The first column of the first row, or None (SQLite on the driver; elsewhere, Core)."""
+    if conn.dialect.name != "sqlite":
+        return conn.execute(stmt, params).scalar()
+    rows = _sqlite_rows(conn, stmt, params)
+    return rows[0][0] if rows else None
+
+
+def _fetch_pipelined(conn: Connection, reads: Sequence[Read]) -> list[list]:
+    dialect = conn.dialect
     raw = conn.connection.driver_connection
-    plans = [(_compiled(stmt, dialect), _shape(stmt), params) for stmt, params in reads]
+    plans = [(_compiled(stmt, dialect), stmt, params) for stmt, params in reads]
     cursors = []
     try:
         with raw.pipeline():
@@ -134,51 +194,45 @@ def fetch(session: Session, reads: Sequence[Read]) -> list[list]:
             fetched = [cur.fetchall() for cur in cursors]
     except dialect.loaded_dbapi.Error as exc:
         sql = plans[len(cursors) - 1][0].sql if cursors else "BEGIN"
-        raise _wrap(exc, sql, None, session) from exc
-    out = []
-    for (plan, (cls, keys), _), rows in zip(plans, fetched, strict=True):
-        procs = plan.processors
-        if any(procs):
-            rows = [[p(v) if p else v for p, v in zip(procs, row, strict=True)] for row in rows]
-        out.append([_make(cls, keys, r) for r in rows] if cls else rows)
-    return out
+        raise _wrap(exc, sql, conn) from exc
+    return [
+        _records(stmt, plan.rows(rows))
+        for (plan, stmt, _), rows in zip(plans, fetched, strict=True)
+    ]
 
 
-def _client_cursor(raw):
-    """A cursor that binds parameters on the client (psycopg's own literal quoting, through
-    libpq's escaping) so that several statements travel as one simple-protocol Query: the
-    server runs them all on one wake-up and answers them in one round trip."""
-    from psycopg import ClientCursor
+def execute_now(conn: Connection, stmt, rows: list[dict]) -> None:
+    """One statement for each parameter set, at once (SQLite: on the sqlite3 connection)."""
+    dialect = conn.dialect
+    plan = _compiled(stmt, dialect)
+    if dialect.name != "sqlite" or plan.expanding:
+        conn.execute(stmt, rows)
+        return
+    raw = conn.connection.driver_connection
+    try:
+        if len(rows) == 1:
+            raw.execute(plan.sql, plan.values(rows[0]))
+        else:
+            raw.executemany(plan.sql, [plan.values(row) for row in rows])
+    except dialect.loaded_dbapi.Error as exc:
+        raise _wrap(exc, plan.sql, conn) from exc
 
-    return ClientCursor(raw)
 
-
-def _bound(cur, plan: _Compiled, params: dict, binds: dict | None = None) -> str:
-    values = {**plan.defaults, **params} if plan.defaults else params
-    if binds:
-        values = {k: (binds[k](v) if binds.get(k) else v) for k, v in values.items()}
-    return cur.mogrify(plan.sql, values)
-
-
-def execute_all(session: Session, batch: Sequence[tuple[Any, list[dict]]], *, commit: bool) -> None:
+def execute_all(conn: Connection, batch: Sequence[tuple[Any, list[dict]]], *, commit: bool) -> None:
     """Each statement once per parameter set, in order, in one pipeline (PostgreSQL), followed
-    by COMMIT when `commit` (inside `one_trip` only). Elsewhere: through SQLAlchemy, no commit."""
-    conn = session.connection()
+    by COMMIT when `commit` (inside `one_trip` only). Elsewhere: one by one, no commit."""
     dialect = conn.dialect
     if dialect.name != "postgresql":
         for stmt, rows in batch:
-            conn.execute(stmt, rows)
+            execute_now(conn, stmt, rows)
         return
     raw = conn.connection.driver_connection
     plans = []
     for stmt, rows in batch:
-        plan, binds = _compiled(stmt, dialect), _bind_processors(stmt, dialect)
-        for row in rows:
-            values = {**plan.defaults, **row} if plan.defaults else row
-            plans.append(
-                (plan.sql, {k: (binds[k](v) if binds.get(k) else v) for k, v in values.items()})
-            )
+        plan = _compiled(stmt, dialect)
+        plans.extend((plan.sql, plan.values(row)) for row in rows)
     sql = "BEGIN"
+    commit = commit and conn.info.get("one_trip") is raw
     try:
         with raw.pipeline():
             if raw.autocommit and raw.info.transaction_status == 0:
@@ -190,30 +244,10 @@ def execute_all(session: Session, batch: Sequence[tuple[Any, list[dict]]], *, co
                 sql = "COMMIT"
                 raw.execute("COMMIT")
     except dialect.loaded_dbapi.Error as exc:
-        raise _wrap(exc, sql, None, session) from exc
+        raise _wrap(exc, sql, conn) from exc
 
 
-_binds_cache: dict = {}
-
-
-def _bind_processors(stmt, dialect) -> dict:
-    key = (stmt, dialect.name)
-    found = _binds_cache.get(key)
-    if found is None:
-        compiled = stmt.compile(dialect=dialect)
-        found = _binds_cache[key] = {
-            name: bp.type._cached_bind_processor(dialect) for name, bp in compiled.binds.items()
-        }
-    return found
-
-
-def committing(session: Session) -> bool:
-    """True when the writes may carry the COMMIT: inside `one_trip`, nothing left for the ORM."""
-    raw = session.info.get("one_trip")
-    return raw is not None and not (session.new or session.dirty or session.deleted)
-
-
-_ACTIVE: set[int] = set()  # ids of driver connections inside one_trip
+_ACTIVE: set[int] = set()  # ids of driver connections inside one_trip (PostgreSQL)
 _guarded: WeakSet = WeakSet()  # engines with the guard below
 
 
@@ -226,27 +260,30 @@ def _guard(conn, cursor, statement, parameters, context, executemany) -> None:
 
 
 @contextmanager
-def one_trip(session: Session, enabled: bool = True) -> Iterator[None]:
-    """Run a message's transaction with BEGIN and COMMIT carried by its own statements
-    (PostgreSQL; elsewhere, or when not enabled, the transaction is SQLAlchemy's as usual)."""
-    if not enabled or not postgres(session):
-        yield
+def one_trip(conn: Connection, *, write: bool) -> Iterator[None]:
+    """Run a message's transaction on `conn`, begun and ended here on the driver connection
+    (PostgreSQL: BEGIN and COMMIT carried by the message's own statements). Whatever the ORM
+    was given must be flushed before the block ends."""
+    dialect = conn.dialect
+    raw = conn.connection.driver_connection
+    if dialect.name == "sqlite":
+        with _sqlite_transaction(conn, raw, write):
+            yield
         return
-    raw = _driver(session)
-    if raw.info.transaction_status != 0:  # something began already: leave it to SQLAlchemy
-        yield
+    if dialect.name != "postgresql" or raw.info.transaction_status != 0:
+        with conn.begin():  # anything else: SQLAlchemy's own transaction
+            yield
         return
-    engine = session.get_bind()
+    engine = conn.engine
     if engine not in _guarded:
         event.listen(engine, "before_cursor_execute", _guard)
         _guarded.add(engine)
     raw.autocommit = True
-    session.info["one_trip"] = raw
+    conn.info["one_trip"] = raw
     _ACTIVE.add(id(raw))
     try:
         yield
         if raw.info.transaction_status != 0:  # the writes did not commit: do it here
-            session.flush()
             raw.commit()
     except BaseException:
         if raw.info.transaction_status != 0:
@@ -255,8 +292,30 @@ def one_trip(session: Session, enabled: bool = True) -> Iterator[None]:
         raise
     finally:
         _ACTIVE.discard(id(raw))
-        session.info.pop("one_trip", None)
+        conn.info.pop("one_trip", None)
         if raw.info.transaction_status == 0:
             raw.autocommit = False
         else:  # could not leave a transaction: never hand an autocommit connection back
-            session.connection().invalidate()
+            conn.invalidate()
+
+
+@contextmanager
+def _sqlite_transaction(conn: Connection, raw, write: bool) -> Iterator[None]:
+    # A writer takes the write lock at BEGIN (engine.db: two stations never both read a
+    # balance, then both debit it); a reader need not queue behind writers.
+    sql = "BEGIN IMMEDIATE" if write else "BEGIN DEFERRED"
+    try:
+        raw.execute(sql)
+    except conn.dialect.loaded_dbapi.Error as exc:
+        raise _wrap(exc, sql, conn) from exc
+    try:
+        yield
+        try:
+            raw.commit()
+        except conn.dialect.loaded_dbapi.Error as exc:
+            raise _wrap(exc, "COMMIT", conn) from exc
+    except BaseException:
+        if raw.in_transaction:
+            with suppress(Exception):
+                raw.rollback()
+        raise

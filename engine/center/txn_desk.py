@@ -230,7 +230,7 @@ def handle_J101(ctx: Ctx, raw: dict) -> dict:
     if reasons:
         raise _refuse(reasons)
     order = inp.order or max((b.order for b in live), default=0) + 1
-    binding_id = f"BND-{giver.admdvs[:4]}-{next_value(ctx.session, 'binding'):06d}"
+    binding_id = f"BND-{giver.admdvs[:4]}-{next_value(ctx.conn, 'binding'):06d}"
     row = CenterBinding(
         binding_id=binding_id,
         giver_psn_no=giver.psn_no,
@@ -415,7 +415,7 @@ def handle_J201(ctx: Ctx, raw: dict) -> dict:
     if reasons or resident is None or amount is None or acct is None:
         raise _refuse(reasons or [DeskReason.BALANCE_INSUFFICIENT])
     admdvs = resident.admdvs
-    premium_id = f"JF{admdvs}{ctx.today:%Y%m%d}{next_value(ctx.session, 'premium'):08d}"
+    premium_id = f"JF{admdvs}{ctx.today:%Y%m%d}{next_value(ctx.conn, 'premium'):08d}"
     after = acct.balance - amount
     who = mask_name(ctx.name(resident.psn_no))
     text = (

@@ -67,7 +67,7 @@ def handle_2208(ctx: Ctx, raw: dict) -> dict:
         if done.kind == "refund":
             return done.output  # idempotent: already refunded
         raise CenterError("setl_id: 该结算已冲正，无需撤销 / the settlement was reversed (2601)")
-    setl_id = ctx.registry.ids.setl_id(ctx.session, ctx.now, orig.setl_id[:6])
+    setl_id = ctx.registry.ids.setl_id(ctx.conn, ctx.now, orig.setl_id[:6])
     row = undo(ctx, orig, "refund", setl_id)
     row["output"] = _negated_output(orig, row, ctx)
     insert_settlement(ctx, row)
@@ -107,7 +107,7 @@ def handle_2601(ctx: Ctx, raw: dict) -> dict:
         raise CenterError(
             "omsgid: 该结算已退费，请先冲正退费交易 / refunded: reverse the 2208 first"
         )
-    setl_id = ctx.registry.ids.setl_id(ctx.session, ctx.now, orig.setl_id[:6])
+    setl_id = ctx.registry.ids.setl_id(ctx.conn, ctx.now, orig.setl_id[:6])
     row = undo(ctx, orig, "reversal", setl_id)
     row["output"] = {
         **answer,

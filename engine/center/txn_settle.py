@@ -113,7 +113,7 @@ def read_all(ctx: Ctx, inp: In2206, *, lock: bool) -> Reads:
             {**who, "status": BindingStatus.ACTIVE.value},
         )
     prefetch = getattr(ctx.registry.ids, "prefetch_setl", None) if lock else None
-    setl = prefetch(ctx.session) if prefetch else None
+    setl = prefetch(ctx.conn) if prefetch else None
     if setl is not None:
         reads["setl"] = (setl, {})
     # Dicts keep their order: the statements run (and lock) in the order written above.
@@ -393,7 +393,7 @@ def handle_2207(ctx: Ctx, raw: dict) -> dict:
     if got.setl_no is not None:
         setl_id = ctx.registry.ids.setl_id_of(got.setl_no, ctx.now, c.inst.admdvs)
     else:
-        setl_id = ctx.registry.ids.setl_id(ctx.session, ctx.now, c.inst.admdvs)
+        setl_id = ctx.registry.ids.setl_id(ctx.conn, ctx.now, c.inst.admdvs)
     out = _output(ctx, c, setl_id, preview=False)
     info = s.setlinfo()
     row = dict(

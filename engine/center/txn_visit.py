@@ -49,7 +49,7 @@ def handle_2201(ctx: Ctx, raw: dict) -> dict:
         visit = same
     else:
         visit = CenterVisit(
-            mdtrt_id=ctx.registry.ids.mdtrt_id(ctx.session, ctx.now),
+            mdtrt_id=ctx.registry.ids.mdtrt_id(ctx.conn, ctx.now),
             psn_no=inp.psn_no,
             insutype=inp.insutype.value,
             fixmedins_code=inst.fixmedins_code,

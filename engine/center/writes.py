@@ -1,26 +1,20 @@
 """The INSERTs and UPDATEs of one message, and how they reach the database.
 
-SQLite runs each at once (in-process, nothing to save). PostgreSQL gets them all at the end, in
-one psycopg pipeline (engine.center.onetrip): every statement short and always the same text,
-so psycopg converts it once and the server runs it prepared, and all of them in one round trip
-— with the transaction's COMMIT when the message runs in `one_trip`. Updates of one row are
-merged first; inserts go in the order they were asked for, then the updates. A clash (a reused
-msgid) fails the pipeline, and with it the transaction.
+SQLite runs each at once, on the driver connection (in-process, nothing to save by waiting).
+PostgreSQL gets them all at the end, in one psycopg pipeline (engine.center.onetrip): every
+statement short and always the same text, so psycopg converts it once and the server runs it
+prepared, and all of them in one round trip — with the transaction's COMMIT when the message runs
+in `one_trip`. Updates of one row are merged first; inserts go in the order they were asked for,
+then the updates. A clash (a reused msgid) fails the pipeline, and with it the transaction.
 """
 
 from __future__ import annotations
 
 from functools import cache
 
-from sqlalchemy import bindparam, insert, update
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection, bindparam, insert, update
 
-from engine.center.onetrip import committing, execute_all
-
-
-@cache
-def _insert_stmt(model):
-    return insert(model.__table__)
+from engine.center.onetrip import execute_all, execute_now
 
 
 @cache
@@ -31,21 +25,28 @@ def _update_stmt(model, columns: tuple[str, ...]):
     return update(table).where(*where).values(changes)
 
 
+@cache
+def _insert_cols(model, columns: tuple[str, ...]):
+    """INSERT of exactly these columns, with bind parameters named and typed as the columns."""
+    table = model.__table__
+    return insert(table).values({c: bindparam(c, type_=table.c[c].type) for c in columns})
+
+
 class Writes:
-    def __init__(self, session: Session) -> None:
-        self.session = session
-        self.batch = session.get_bind().dialect.name == "postgresql"
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+        self.batch = conn.dialect.name == "postgresql"
         self._inserts: list[tuple[object, list[dict]]] = []
         self._updates: dict[tuple, tuple[object, dict, dict]] = {}
 
     def insert(self, model, rows: list[dict]) -> None:
+        """`rows` all name the same columns."""
         if not rows:
             return
         if self.batch:
             self._inserts.append((model, rows))
         else:
-            # Straight to the connection: a Core statement needs none of the ORM's machinery.
-            self.session.connection().execute(_insert_stmt(model), rows)
+            execute_now(self.conn, _insert_cols(model, tuple(rows[0])), rows)
 
     def update(self, model, pk: dict, values: dict) -> None:
         if self.batch:
@@ -54,9 +55,8 @@ class Writes:
             self._updates[key] = (model, pk, {**(old[2] if old else {}), **values})
         else:
             params = {f"pk_{k}": v for k, v in pk.items()}
-            self.session.connection().execute(
-                _update_stmt(model, tuple(sorted(values))), {**params, **values}
-            )
+            stmt = _update_stmt(model, tuple(sorted(values)))
+            execute_now(self.conn, stmt, [{**params, **values}])
 
     def flush(self, *, commit: bool = False) -> None:
         """Send what is queued. With `commit`, inside `onetrip.one_trip` on PostgreSQL, the
@@ -69,11 +69,4 @@ class Writes:
         for model, pk, values in updates:
             params = {**{f"pk_{k}": v for k, v in pk.items()}, **values}
             batch.append((_update_stmt(model, tuple(values)), [params]))
-        execute_all(self.session, batch, commit=commit and committing(self.session))
-
-
-@cache
-def _insert_cols(model, columns: tuple[str, ...]):
-    """INSERT of exactly these columns, with bind parameters named and typed as the columns."""
-    table = model.__table__
-    return insert(table).values({c: bindparam(c, type_=table.c[c].type) for c in columns})
+        execute_all(self.conn, batch, commit=commit)
