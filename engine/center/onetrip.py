@@ -230,7 +230,7 @@ def execute_all(conn: Connection, batch: Sequence[tuple[Any, list[dict]]], *, co
     plans = []
     for stmt, rows in batch:
         plan = _compiled(stmt, dialect)
-        plans.extend((plan.sql, plan.values(row)) for row in rows)
+        plans.append((plan.sql, [plan.values(row) for row in rows]))
     sql = "BEGIN"
     commit = commit and conn.info.get("one_trip") is raw
     try:
@@ -239,7 +239,10 @@ def execute_all(conn: Connection, batch: Sequence[tuple[Any, list[dict]]], *, co
                 raw.execute("BEGIN")
             cur = raw.cursor()
             for sql, params in plans:
-                cur.execute(sql, params)
+                if len(params) == 1:
+                    cur.execute(sql, params[0])
+                else:  # a 2204's lines: one statement, bound once per line
+                    cur.executemany(sql, params)
             if commit:
                 sql = "COMMIT"
                 raw.execute("COMMIT")
