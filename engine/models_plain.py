@@ -328,19 +328,20 @@ class LineMemory(dict):
     small (_LINES_MAX).
 
     It also keeps count of whether it pays: `looked` and `found` in the current window of
-    look-ups, and `rest`, the lines for which it is not consulted after a window in which it did
-    not pay (a stream that never repeats a line would pay for every look-up and insert). Cleared,
-    it is tried afresh."""
+    look-ups, `rest`, the lines for which it is not consulted after a window in which it did
+    not pay (a stream that never repeats a line would pay for every look-up and insert), and
+    `unpaid`, how many windows in a row did not pay (each one rests twice as long as the one
+    before, up to a bound). Cleared, it is tried afresh."""
 
-    __slots__ = ("found", "looked", "rest")
+    __slots__ = ("found", "looked", "rest", "unpaid")
 
     def __init__(self) -> None:
         super().__init__()
-        self.looked = self.found = self.rest = 0
+        self.looked = self.found = self.rest = self.unpaid = 0
 
     def clear(self) -> None:
         super().clear()
-        self.looked = self.found = self.rest = 0
+        self.looked = self.found = self.rest = self.unpaid = 0
 
     def make_room(self) -> None:
         """Forget the lines (bounded memory), not the reckoning of whether it pays."""

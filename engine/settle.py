@@ -388,12 +388,15 @@ _ONE_TEXT = fmt_ratio(_ONE)
 _TEXT_OR_NULL = (str, type(None))
 # The line memory of `settle_lines` (engine.models_plain.LineMemory) pays only where lines
 # repeat: it is consulted while at least one look-up in _MEMORY_PAYS finds its line, counted over
-# windows of _MEMORY_WINDOW look-ups; after a window that did not pay it rests for _MEMORY_REST
-# lines (no look-ups, no inserts), then is tried again. A miss costs about as much as reading the
-# line (a key of its values hashed, an insert): measured in the README.
+# windows of _MEMORY_WINDOW look-ups; after a window that did not pay it rests (no look-ups, no
+# inserts) for _MEMORY_REST lines, twice that after a second such window in a row, and so on up
+# to _MEMORY_REST << _MEMORY_BACKOFF, then is tried again; a window that pays ends the run. A
+# miss costs about as much as reading the line (a key of its values hashed, an insert): measured
+# in the README.
 _MEMORY_WINDOW = 512
 _MEMORY_PAYS = 4
 _MEMORY_REST = 4096
+_MEMORY_BACKOFF = 4
 
 
 def _text2(value: Decimal) -> str:
@@ -599,7 +602,10 @@ def settle_lines(req: PlainSettleRequest, params: SettleParams, lang: str = "zh"
         lines.found += found
         if lines.looked >= _MEMORY_WINDOW:
             if lines.found * _MEMORY_PAYS < lines.looked:
-                lines.rest = _MEMORY_REST
+                lines.rest = _MEMORY_REST << min(lines.unpaid, _MEMORY_BACKOFF)
+                lines.unpaid += 1
+            else:
+                lines.unpaid = 0
             lines.looked = lines.found = 0
     inscp = medfee - ownpay - over - pre
     return _wire_lines(
