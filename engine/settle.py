@@ -419,7 +419,10 @@ def settle_lines(req: PlainSettleRequest, params: SettleParams, lang: str = "zh"
     engine.models_plain._LINES) is not read and split again under the same default 先行自付
     share (_SPLITS), while that memory pays (see _MEMORY_WINDOW)."""
     number = _plain_number
-    price_get = _plain._parsed["price"].get  # the parsed amounts by their text (bounded)
+    prices = _plain._parsed["price"]  # the parsed amounts by their text (bounded)
+    price_get = prices.get
+    plain_price = _plain._PLAIN_TEXT["price"]
+    cache_max = _plain._CACHE_MAX
     quantity_get = _plain._parsed["quantity"].get
     ratio_get = _plain._parsed["ratio"].get
     default_prop = params.default_selfpay_prop
@@ -499,7 +502,15 @@ def settle_lines(req: PlainSettleRequest, params: SettleParams, lang: str = "zh"
             raw_prop = get("selfpay_prop")
             pric = price_get(raw_pric)
             if pric is None:
-                pric = number(raw_pric, "price")
+                # _number's own steps for a plain price text, without the call (a stream of new
+                # prices misses the cache on most lines)
+                if type(raw_pric) is str and plain_price(raw_pric) is not None:
+                    pric = Decimal(raw_pric)
+                    if len(prices) >= cache_max:
+                        prices.clear()
+                    prices[raw_pric] = pric
+                else:
+                    pric = number(raw_pric, "price")
             cnt = quantity_get(raw_cnt)
             if cnt is None:
                 cnt = number(raw_cnt, "quantity")
