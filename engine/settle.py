@@ -676,7 +676,10 @@ def _wire_lines(
         mulaid_sum,
         acct_pay,
     ) = _visit_amounts(req, params, medfee, inscp, not_acct, ownpay_on_acct)
-    text = _text2
+    # Every amount here has at most two places (amounts are read so, and every product is
+    # quantized; sums, differences, min and max keep it), so adding 0.00 writes it with exactly
+    # two, as fmt() does, without rounding anything (and 0 + 0.00 is never "-0.00").
+    fen0 = ZERO
     t = TEMPLATES["en"] if lang == "en" else TEMPLATES["zh"]
     # The lines' sums: quantized to the fen (sums of such) and not negative, so str() is fmt().
     medfee_t, ownpay_t, over_t, pre_t, inscp_t = (
@@ -689,24 +692,24 @@ def _wire_lines(
     # A text is written once and used again wherever an amount equals one already written (a zero
     # is "0.00"; equal amounts write alike).
     zero = _ZERO_TEXT
-    hifp_t = text(hifp)
-    dedc_t = text(act_pay_dedc)
+    hifp_t = str(hifp + fen0)
+    dedc_t = str(act_pay_dedc + fen0)
     ytd = req.ytd
     texts = _PARAM_TEXTS.get(id(params))
     if texts is None or texts[0] is not params:
         texts = _param_texts(params)
     _, params_dedc_t, ratio_pct, ratio_t, cap_t = texts
-    cap_left_t = None if cap_left is None else text(cap_left)
+    cap_left_t = None if cap_left is None else str(cap_left + fen0)
     pool_info = t.pool % (
         inscp_t,
         params_dedc_t,
-        text(ytd.dedc_paid),
+        str(ytd.dedc_paid + fen0),
         dedc_t,
         inscp_t,
         dedc_t,
         ratio_pct,
-        hifp_t if pooled is hifp else text(pooled),
-        t.no_cap if cap_t is None else t.cap % (cap_t, text(ytd.hifp_paid), cap_left_t),
+        hifp_t if pooled is hifp else str(pooled + fen0),
+        t.no_cap if cap_t is None else t.cap % (cap_t, str(ytd.hifp_paid + fen0), cap_left_t),
         hifp_t,
     )
     code, zh, en = _FUNDS[_EMP_POOL if req.insutype is _EMPLOYEE else _RES_POOL]
@@ -728,11 +731,11 @@ def _wire_lines(
         ]
         name = zh if lang == "zh" else en
         big = hifmi + hifob
-        big_t = text(big)
+        big_t = str(big + fen0)
         big_info = t.big % (
             name,
-            text(inscp - hifp),
-            text(layer.threshold),
+            str(inscp - hifp + fen0),
+            str(layer.threshold + fen0),
             pct(layer.ratio),
             big_t,
         )
@@ -742,22 +745,22 @@ def _wire_lines(
                 {
                     "fund_pay_type": code,
                     "fund_pay_type_name": name,
-                    "inscp_scp_amt": text(max(ZERO, inscp - hifp)),
-                    "crt_payb_lmt_amt": None if big_cap_left is None else text(big_cap_left),
+                    "inscp_scp_amt": str(max(ZERO, inscp - hifp) + fen0),
+                    "crt_payb_lmt_amt": None if big_cap_left is None else str(big_cap_left + fen0),
                     "fund_payamt": big_t,
                     "setl_proc_info": big_info,
                 }
             )
-    psn_part_t = text(psn_part)
+    psn_part_t = str(psn_part + fen0)
     acct = req.acct
-    balc_t = text(acct.balc)
-    own_t = text(own) if own else zero
+    balc_t = str(acct.balc + fen0)
+    own_t = str(own + fen0) if own else zero
     parts = [t.burden % psn_part_t]
     if not_acct:
         parts.append(t.not_acct % str(not_acct))
     if ownpay_barred:
-        parts.append(t.own_barred % text(ownpay_barred))
-    parts.append(t.payable % (psn_part_t if payable == psn_part else text(payable)))
+        parts.append(t.own_barred % str(ownpay_barred + fen0))
+    parts.append(t.payable % (psn_part_t if payable == psn_part else str(payable + fen0)))
     if req.insutype is not _EMPLOYEE:
         parts.append(t.no_acct)
     elif not acct.used:
@@ -767,17 +770,17 @@ def _wire_lines(
     mulaid_detail = []
     mulaid_t = zero
     for giver, amount in mulaid:
-        mulaid_t = text(amount) if amount else zero
+        mulaid_t = str(amount + fen0) if amount else zero
         parts.append(t.copay % (giver, mulaid_t))
         mulaid_detail.append({"giver": giver, "amount": mulaid_t})
     if len(mulaid) > 1:
-        mulaid_t = text(mulaid_sum)
-    acct_pay_t = mulaid_t if not own else own_t if not mulaid_sum else text(acct_pay)
-    cash_t = psn_part_t if not acct_pay else text(psn_part - acct_pay)
+        mulaid_t = str(mulaid_sum + fen0)
+    acct_pay_t = mulaid_t if not own else own_t if not mulaid_sum else str(acct_pay + fen0)
+    cash_t = psn_part_t if not acct_pay else str(psn_part - acct_pay + fen0)
     parts.append(t.cash % cash_t)
     trace.append(t.sep.join(parts))
-    hifmi_t = text(hifmi) if hifmi else zero
-    hifob_t = text(hifob) if hifob else zero
+    hifmi_t = str(hifmi + fen0) if hifmi else zero
+    hifob_t = str(hifob + fen0) if hifob else zero
     return {
         "setlinfo": {
             "medfee_sumamt": medfee_t,
@@ -794,13 +797,13 @@ def _wire_lines(
             "hifob_pay": hifob_t,
             "maf_pay": zero,
             "oth_pay": zero,
-            "fund_pay_sumamt": hifp_t if not hifmi and not hifob else text(fund_sum),
+            "fund_pay_sumamt": hifp_t if not hifmi and not hifob else str(fund_sum + fen0),
             "psn_part_amt": psn_part_t,
             "acct_pay": acct_pay_t,
             "acct_mulaid_pay": mulaid_t,
             "psn_cash_pay": cash_t,
             "hosp_part_amt": zero,
-            "balc": balc_t if not own else text(acct.balc - own),
+            "balc": balc_t if not own else str(acct.balc - own + fen0),
             "insutype": req.insutype._value_,
             "med_type": req.med_type._value_,
         },
