@@ -384,6 +384,16 @@ def settle_wire(req: SettleRequest, params: SettleParams, lang: str = "zh") -> d
 _TYPES = frozenset(m._value_ for m in MedChrgitmType)
 _OTHER_TYPE = MedChrgitmType.OTHER._value_
 _ITEM_KEYS = frozenset(PlainFeeItem.__slots__)
+_ITEM_ORDER = (
+    "name",
+    "chrgitm_lv",
+    "med_chrgitm_type",
+    "pric",
+    "cnt",
+    "pric_uplmt_amt",
+    "selfpay_prop",
+    "acct_payable",
+)
 _ONE_TEXT = fmt_ratio(_ONE)
 _TEXT_OR_NULL = (str, type(None))
 # The line memory of `settle_lines` (engine.models_plain.LineMemory) pays only where lines
@@ -447,9 +457,9 @@ def settle_lines(req: PlainSettleRequest, params: SettleParams, lang: str = "zh"
             if type(d) is not dict:
                 return None
             get = d.get
-            ap = get("acct_payable")
             key = None
             if remember:
+                ap = get("acct_payable")
                 try:
                     key = tuple(d.items())
                     line = lines.get(key)
@@ -474,12 +484,21 @@ def settle_lines(req: PlainSettleRequest, params: SettleParams, lang: str = "zh"
                             ownpay_on_acct += own
                         append(row.copy())  # a fresh dict: the caller may change its answer
                         continue
-            if not _ITEM_KEYS.issuperset(d):
+            if tuple(d) == _ITEM_ORDER:  # the documented order: the values in place
+                name, lv, typ, raw_pric, raw_cnt, raw_ceiling, raw_prop, ap = d.values()
+                codg = None
+            elif not _ITEM_KEYS.issuperset(d):
                 return None
-            name = get("name")
-            lv = get("chrgitm_lv")
-            typ = get("med_chrgitm_type")
-            codg = get("med_list_codg")
+            else:
+                name = get("name")
+                lv = get("chrgitm_lv")
+                typ = get("med_chrgitm_type")
+                codg = get("med_list_codg")
+                raw_pric = get("pric")
+                raw_cnt = get("cnt")
+                raw_ceiling = get("pric_uplmt_amt")
+                raw_prop = get("selfpay_prop")
+                ap = get("acct_payable")
             if (
                 type(name) is not str
                 or not 0 < len(name) <= 100
@@ -496,10 +515,6 @@ def settle_lines(req: PlainSettleRequest, params: SettleParams, lang: str = "zh"
             if ap is None:
                 ap = True
             # The numbers, through models_plain's parsers (a text parsed before is looked up).
-            raw_pric = get("pric")
-            raw_cnt = get("cnt")
-            raw_ceiling = get("pric_uplmt_amt")
-            raw_prop = get("selfpay_prop")
             pric = price_get(raw_pric)
             if pric is None:
                 # _number's own steps for a plain price text, without the call (a stream of new

@@ -17,7 +17,9 @@ from engine.models_plain import read_head, read_request
 from engine.settle import settle, settle_lines
 from pos.bench.batch import unique_requests
 from pos.commands import settle as settle_cmd
+from tests.hostile import WEIRD_VALUES
 from tests.test_settle_contract import EXAMPLE_A
+from tests.test_settle_lines import ITEM_KEYS, NEAR_MISSES, check
 from tests.test_settle_properties import request
 
 
@@ -117,3 +119,33 @@ def test_the_line_memory_rests_longer_after_each_window_in_a_row_that_did_not_pa
     for data in repeated:
         answer(copy.deepcopy(data), "en")
     assert memory.unpaid == 0 and memory.rest == 0
+
+
+ORDERED = [key for key in ITEM_KEYS if key != "med_list_codg"]  # the documented order
+
+
+def in_order(data: dict) -> dict:
+    for k, item in enumerate(data["items"]):
+        full = {"med_chrgitm_type": "09", "pric_uplmt_amt": None, "selfpay_prop": None}
+        data["items"][k] = {key: item.get(key, full.get(key, True)) for key in ORDERED}
+    return data
+
+
+def test_lines_in_the_documented_order_take_the_positional_reading():
+    data = in_order(copy.deepcopy(EXAMPLE_A))
+    assert list(data["items"][0]) == ORDERED == list(engine_settle._ITEM_ORDER)
+    got = answer(orjson.loads(json.dumps(data)), "zh")
+    assert got is not None and got == settle_cmd.settle_text(json.dumps(data), "zh")
+
+
+@pytest.mark.parametrize("key", ORDERED)
+@pytest.mark.parametrize("value", WEIRD_VALUES + NEAR_MISSES, ids=lambda v: repr(v)[:20])
+def test_every_doubtful_field_of_a_line_in_the_documented_order_is_checked_alike(key, value):
+    """The positional reading of a line (its keys in the documented order) checks each value as
+    the reading by name does: taken only where the records path takes it, with its answer."""
+    data = in_order(copy.deepcopy(EXAMPLE_A))
+    data["items"][0][key] = value
+    check(data)
+    data["items"][-1]["chrgitm_lv"] = "03"
+    data["items"][-1][key] = value
+    check(data)
