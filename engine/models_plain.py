@@ -317,7 +317,9 @@ _OTHER = MedChrgitmType.OTHER
 
 
 class LineMemory(dict):
-    """Bill lines read before, by their exact JSON value (`tuple(line.items())`), for the batch
+    """Bill lines read before, by their exact JSON value (`tuple(line.items())`, or the values
+    alone, `tuple(line.values())`, for a line whose keys are the documented eight in their order:
+    a tuple of values never equals a tuple of pairs), for the batch
     path (engine.settle.settle_lines, which reads, remembers and looks them up): a stream of bills
     repeats its lines (the same drug, price and count), and reading one is the costliest part of
     reading a request. A line is remembered only if every value in it is a string, null or

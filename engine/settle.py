@@ -456,12 +456,18 @@ def settle_lines(req: PlainSettleRequest, params: SettleParams, lang: str = "zh"
         for d in req.items:
             if type(d) is not dict:
                 return None
-            get = d.get
+            # A line whose keys are the documented eight in their order is read positionally
+            # (its values unpacked, then the same checks), and remembered by its values alone.
+            values = tuple(d.values()) if tuple(d) == _ITEM_ORDER else None
             key = None
             if remember:
-                ap = get("acct_payable")
                 try:
-                    key = tuple(d.items())
+                    if values is None:
+                        ap = d.get("acct_payable")
+                        key = tuple(d.items())
+                    else:
+                        ap = values[7]
+                        key = values  # never equal to a tuple of (key, value) pairs
                     line = lines.get(key)
                 except TypeError:  # a list or an object among its values: never remembered
                     line = key = None
@@ -484,12 +490,13 @@ def settle_lines(req: PlainSettleRequest, params: SettleParams, lang: str = "zh"
                             ownpay_on_acct += own
                         append(row.copy())  # a fresh dict: the caller may change its answer
                         continue
-            if tuple(d) == _ITEM_ORDER:  # the documented order: the values in place
-                name, lv, typ, raw_pric, raw_cnt, raw_ceiling, raw_prop, ap = d.values()
+            if values is not None:
+                name, lv, typ, raw_pric, raw_cnt, raw_ceiling, raw_prop, ap = values
                 codg = None
             elif not _ITEM_KEYS.issuperset(d):
                 return None
             else:
+                get = d.get
                 name = get("name")
                 lv = get("chrgitm_lv")
                 typ = get("med_chrgitm_type")

@@ -149,3 +149,19 @@ def test_every_doubtful_field_of_a_line_in_the_documented_order_is_checked_alike
     data["items"][-1]["chrgitm_lv"] = "03"
     data["items"][-1][key] = value
     check(data)
+
+
+@pytest.mark.parametrize("value", [1, 1.0, 0, "true"])
+def test_a_remembered_line_in_the_documented_order_is_found_only_by_its_exact_values(value):
+    """Remembered by its values alone: `1` (or 1.0, 0, "true") is never taken for a remembered
+    true or false, though 1 == True; the line goes to the records path, which refuses it."""
+    data = in_order(copy.deepcopy(EXAMPLE_A))
+    for _ in range(2):
+        assert answer(orjson.loads(json.dumps(data)), "zh") is not None
+    assert len(models_plain._LINES) == len(data["items"])
+    assert any(type(key[0]) is str for key in models_plain._LINES)  # by values, not pairs
+    data["items"][0]["acct_payable"] = not value if type(value) is not str else True
+    answer(orjson.loads(json.dumps(data)), "zh")  # the other bool remembered too
+    data["items"][0]["acct_payable"] = value
+    assert answer(orjson.loads(json.dumps(data)), "zh") is None
+    assert read_request(orjson.loads(json.dumps(data))) is None
