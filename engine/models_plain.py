@@ -64,7 +64,8 @@ def parse_ratio(value: object, numbers: bool = True) -> Decimal:
 
 
 class Record:
-    """Attributes named as the models' fields; equal when every field is equal."""
+    """Attributes named as the models' fields; equal when every field is equal. Built by name,
+    or (the request's head, engine.models_plain._head) positionally in __slots__ order."""
 
     __slots__ = ()
 
@@ -151,7 +152,7 @@ class SettleParams(Record):
 class Ytd(Record):
     __slots__ = ("big_illness_paid", "dedc_paid", "hifp_paid")
 
-    def __init__(self, *, big_illness_paid, dedc_paid, hifp_paid) -> None:
+    def __init__(self, big_illness_paid, dedc_paid, hifp_paid) -> None:
         self.big_illness_paid = big_illness_paid
         self.dedc_paid = dedc_paid
         self.hifp_paid = hifp_paid
@@ -160,7 +161,7 @@ class Ytd(Record):
 class AcctState(Record):
     __slots__ = ("balc", "used")
 
-    def __init__(self, *, balc, used) -> None:
+    def __init__(self, balc, used) -> None:
         self.balc = balc
         self.used = used
 
@@ -168,7 +169,7 @@ class AcctState(Record):
 class MulaidSource(Record):
     __slots__ = ("available", "giver")
 
-    def __init__(self, *, available, giver) -> None:
+    def __init__(self, available, giver) -> None:
         self.available = available
         self.giver = giver
 
@@ -197,7 +198,6 @@ class SettleRequest(Record):
 
     def __init__(
         self,
-        *,
         acct,
         cross_region,
         hosp_lv,
@@ -317,7 +317,9 @@ _OTHER = MedChrgitmType.OTHER
 
 
 class LineMemory(dict):
-    """Bill lines read before, by their exact JSON value (`tuple(line.items())`), for the batch
+    """Bill lines read before, by their exact JSON value (`tuple(line.items())`, or the values
+    alone, `tuple(line.values())`, for a line whose keys are the documented eight in their order:
+    a tuple of values never equals a tuple of pairs), for the batch
     path (engine.settle.settle_lines, which reads, remembers and looks them up): a stream of bills
     repeats its lines (the same drug, price and count), and reading one is the costliest part of
     reading a request. A line is remembered only if every value in it is a string, null or
@@ -328,19 +330,20 @@ class LineMemory(dict):
     small (_LINES_MAX).
 
     It also keeps count of whether it pays: `looked` and `found` in the current window of
-    look-ups, and `rest`, the lines for which it is not consulted after a window in which it did
-    not pay (a stream that never repeats a line would pay for every look-up and insert). Cleared,
-    it is tried afresh."""
+    look-ups, `rest`, the lines for which it is not consulted after a window in which it did
+    not pay (a stream that never repeats a line would pay for every look-up and insert), and
+    `unpaid`, how many windows in a row did not pay (each one rests twice as long as the one
+    before, up to a bound). Cleared, it is tried afresh."""
 
-    __slots__ = ("found", "looked", "rest")
+    __slots__ = ("found", "looked", "rest", "unpaid")
 
     def __init__(self) -> None:
         super().__init__()
-        self.looked = self.found = self.rest = 0
+        self.looked = self.found = self.rest = self.unpaid = 0
 
     def clear(self) -> None:
         super().clear()
-        self.looked = self.found = self.rest = 0
+        self.looked = self.found = self.rest = self.unpaid = 0
 
     def make_room(self) -> None:
         """Forget the lines (bounded memory), not the reckoning of whether it pays."""
@@ -447,52 +450,94 @@ def _amount_or_zero(d: dict, key: str) -> Decimal:
     return ZERO if value is None else _number(value, "amount")
 
 
+_AMOUNTS = _parsed["amount"]
+_INSUTYPES = Insutype._value2member_map_
+_PSN_TYPES = PsnType._value2member_map_
+_MED_TYPES = MedType._value2member_map_
+_HOSP_LVS = HospLv._value2member_map_
+
+
+def _amount(value: object) -> Decimal:
+    """`_number(value, "amount")`, looking the text up first (a value of any type: only a string
+    is looked up)."""
+    if type(value) is str:
+        number = _AMOUNTS.get(value)
+        if number is not None:
+            return number
+    return _number(value, "amount")
+
+
+def _member(value: object, members: dict) -> Any:
+    """`_code`, with the enum's value-to-member map given."""
+    member = members.get(value) if type(value) is str else None
+    if member is None:
+        raise _Doubt
+    return member
+
+
 def _head(d: object) -> SettleRequest:
     """Everything of a request but its bill lines (`items` is the raw list, checked only to be a
-    list of 1–500), with the models' cross-field rules."""
-    d = _keys(d, _REQUEST_KEYS)
-    policy = d.get("policy")
+    list of 1–500), with the models' cross-field rules. The checks of `_keys`, `_code` and
+    `_amount_or_zero` written out, and the records built positionally (their fields in
+    __slots__ order): the batch path reads one head per request."""
+    if type(d) is not dict or not _REQUEST_KEYS.issuperset(d):
+        raise _Doubt
+    get = d.get
+    policy = get("policy")
     if policy is not None and type(policy) is not str:
         raise _Doubt
-    params = d.get("params")
-    params = None if params is None else _params(params)
-    psn_type = d.get("psn_type")
-    hosp_lv = d.get("hosp_lv")
-    ytd = d.get("ytd")
+    params = get("params")
+    if params is not None:
+        params = _params(params)
+    psn_type = get("psn_type")
+    hosp_lv = get("hosp_lv")
+    ytd = get("ytd")
     if ytd is None:
-        ytd = Ytd(dedc_paid=ZERO, hifp_paid=ZERO, big_illness_paid=ZERO)
+        ytd = Ytd(ZERO, ZERO, ZERO)  # (big_illness_paid, dedc_paid, hifp_paid)
+    elif type(ytd) is not dict or not _YTD_KEYS.issuperset(ytd):
+        raise _Doubt
     else:
-        ytd = _keys(ytd, _YTD_KEYS)
+        ytd_get = ytd.get
+        big_paid = ytd_get("big_illness_paid")
+        dedc_paid = ytd_get("dedc_paid")
+        hifp_paid = ytd_get("hifp_paid")
         ytd = Ytd(
-            dedc_paid=_amount_or_zero(ytd, "dedc_paid"),
-            hifp_paid=_amount_or_zero(ytd, "hifp_paid"),
-            big_illness_paid=_amount_or_zero(ytd, "big_illness_paid"),
+            ZERO if big_paid is None else _amount(big_paid),
+            ZERO if dedc_paid is None else _amount(dedc_paid),
+            ZERO if hifp_paid is None else _amount(hifp_paid),
         )
-    items = d.get("items")
+    items = get("items")
     if type(items) is not list or not 1 <= len(items) <= 500:
         raise _Doubt
-    acct = d.get("acct")
+    acct = get("acct")
     if acct is None:
-        acct = AcctState(balc=ZERO, used=False)
+        acct = AcctState(ZERO, False)  # (balc, used)
+    elif type(acct) is not dict or not _ACCT_KEYS.issuperset(acct):
+        raise _Doubt
     else:
-        acct = _keys(acct, _ACCT_KEYS)
+        balc = acct.get("balc")
         used = acct.get("used")
-        acct = AcctState(
-            balc=_amount_or_zero(acct, "balc"), used=False if used is None else _bool(used)
-        )
-    mulaid = d.get("mulaid")
+        if used is None:
+            used = False
+        elif used is not True and used is not False:
+            raise _Doubt
+        acct = AcctState(ZERO if balc is None else _amount(balc), used)
+    mulaid = get("mulaid")
     if mulaid is None:
         mulaid = []
     elif type(mulaid) is not list or len(mulaid) > 10:
         raise _Doubt
     else:
-        mulaid = [
-            MulaidSource(
-                giver=_text(m.get("giver"), 1, 40), available=_number(m.get("available"), "amount")
-            )
-            for m in map(lambda m: _keys(m, _MULAID_KEYS), mulaid)
-        ]
-    cross = d.get("cross_region")
+        sources = []
+        for m in mulaid:
+            if type(m) is not dict or not _MULAID_KEYS.issuperset(m):
+                raise _Doubt
+            giver = m.get("giver")
+            if type(giver) is not str or not 1 <= len(giver) <= 40:
+                raise _Doubt
+            sources.append(MulaidSource(_amount(m.get("available")), giver))  # (available, giver)
+        mulaid = sources
+    cross = get("cross_region")
     if cross is not None:
         cross = _keys(cross, _CROSS_KEYS)
         cross = CrossRegion(filing=_bool(cross.get("filing")))
@@ -501,18 +546,20 @@ def _head(d: object) -> SettleRequest:
         raise _Doubt
     if params is None and (policy is None or psn_type is None or hosp_lv is None):
         raise _Doubt
+    # (acct, cross_region, hosp_lv, insutype, items, med_type, mulaid, params, policy, psn_type,
+    # ytd)
     return SettleRequest(
-        policy=policy,
-        params=params,
-        insutype=_code(d.get("insutype"), Insutype),
-        psn_type=None if psn_type is None else _code(psn_type, PsnType),
-        med_type=_code(d.get("med_type"), MedType),
-        hosp_lv=None if hosp_lv is None else _code(hosp_lv, HospLv),
-        ytd=ytd,
-        items=items,
-        acct=acct,
-        mulaid=mulaid,
-        cross_region=cross,
+        acct,
+        cross,
+        None if hosp_lv is None else _member(hosp_lv, _HOSP_LVS),
+        _member(get("insutype"), _INSUTYPES),
+        items,
+        _member(get("med_type"), _MED_TYPES),
+        mulaid,
+        params,
+        policy,
+        None if psn_type is None else _member(psn_type, _PSN_TYPES),
+        ytd,
     )
 
 

@@ -384,16 +384,29 @@ def settle_wire(req: SettleRequest, params: SettleParams, lang: str = "zh") -> d
 _TYPES = frozenset(m._value_ for m in MedChrgitmType)
 _OTHER_TYPE = MedChrgitmType.OTHER._value_
 _ITEM_KEYS = frozenset(PlainFeeItem.__slots__)
+_ITEM_ORDER = (
+    "name",
+    "chrgitm_lv",
+    "med_chrgitm_type",
+    "pric",
+    "cnt",
+    "pric_uplmt_amt",
+    "selfpay_prop",
+    "acct_payable",
+)
 _ONE_TEXT = fmt_ratio(_ONE)
 _TEXT_OR_NULL = (str, type(None))
 # The line memory of `settle_lines` (engine.models_plain.LineMemory) pays only where lines
 # repeat: it is consulted while at least one look-up in _MEMORY_PAYS finds its line, counted over
-# windows of _MEMORY_WINDOW look-ups; after a window that did not pay it rests for _MEMORY_REST
-# lines (no look-ups, no inserts), then is tried again. A miss costs about as much as reading the
-# line (a key of its values hashed, an insert): measured in the README.
+# windows of _MEMORY_WINDOW look-ups; after a window that did not pay it rests (no look-ups, no
+# inserts) for _MEMORY_REST lines, twice that after a second such window in a row, and so on up
+# to _MEMORY_REST << _MEMORY_BACKOFF, then is tried again; a window that pays ends the run. A
+# miss costs about as much as reading the line (a key of its values hashed, an insert): measured
+# in the README.
 _MEMORY_WINDOW = 512
 _MEMORY_PAYS = 4
 _MEMORY_REST = 4096
+_MEMORY_BACKOFF = 4
 
 
 def _text2(value: Decimal) -> str:
@@ -416,7 +429,10 @@ def settle_lines(req: PlainSettleRequest, params: SettleParams, lang: str = "zh"
     engine.models_plain._LINES) is not read and split again under the same default 先行自付
     share (_SPLITS), while that memory pays (see _MEMORY_WINDOW)."""
     number = _plain_number
-    price_get = _plain._parsed["price"].get  # the parsed amounts by their text (bounded)
+    prices = _plain._parsed["price"]  # the parsed amounts by their text (bounded)
+    price_get = prices.get
+    plain_price = _plain._PLAIN_TEXT["price"]
+    cache_max = _plain._CACHE_MAX
     quantity_get = _plain._parsed["quantity"].get
     ratio_get = _plain._parsed["ratio"].get
     default_prop = params.default_selfpay_prop
@@ -440,12 +456,18 @@ def settle_lines(req: PlainSettleRequest, params: SettleParams, lang: str = "zh"
         for d in req.items:
             if type(d) is not dict:
                 return None
-            get = d.get
-            ap = get("acct_payable")
+            # A line whose keys are the documented eight in their order is read positionally
+            # (its values unpacked, then the same checks), and remembered by its values alone.
+            values = tuple(d.values()) if tuple(d) == _ITEM_ORDER else None
             key = None
             if remember:
                 try:
-                    key = tuple(d.items())
+                    if values is None:
+                        ap = d.get("acct_payable")
+                        key = tuple(d.items())
+                    else:
+                        ap = values[7]
+                        key = values  # never equal to a tuple of (key, value) pairs
                     line = lines.get(key)
                 except TypeError:  # a list or an object among its values: never remembered
                     line = key = None
@@ -468,12 +490,22 @@ def settle_lines(req: PlainSettleRequest, params: SettleParams, lang: str = "zh"
                             ownpay_on_acct += own
                         append(row.copy())  # a fresh dict: the caller may change its answer
                         continue
-            if not _ITEM_KEYS.issuperset(d):
+            if values is not None:
+                name, lv, typ, raw_pric, raw_cnt, raw_ceiling, raw_prop, ap = values
+                codg = None
+            elif not _ITEM_KEYS.issuperset(d):
                 return None
-            name = get("name")
-            lv = get("chrgitm_lv")
-            typ = get("med_chrgitm_type")
-            codg = get("med_list_codg")
+            else:
+                get = d.get
+                name = get("name")
+                lv = get("chrgitm_lv")
+                typ = get("med_chrgitm_type")
+                codg = get("med_list_codg")
+                raw_pric = get("pric")
+                raw_cnt = get("cnt")
+                raw_ceiling = get("pric_uplmt_amt")
+                raw_prop = get("selfpay_prop")
+                ap = get("acct_payable")
             if (
                 type(name) is not str
                 or not 0 < len(name) <= 100
@@ -490,13 +522,17 @@ def settle_lines(req: PlainSettleRequest, params: SettleParams, lang: str = "zh"
             if ap is None:
                 ap = True
             # The numbers, through models_plain's parsers (a text parsed before is looked up).
-            raw_pric = get("pric")
-            raw_cnt = get("cnt")
-            raw_ceiling = get("pric_uplmt_amt")
-            raw_prop = get("selfpay_prop")
             pric = price_get(raw_pric)
             if pric is None:
-                pric = number(raw_pric, "price")
+                # _number's own steps for a plain price text, without the call (a stream of new
+                # prices misses the cache on most lines)
+                if type(raw_pric) is str and plain_price(raw_pric) is not None:
+                    pric = Decimal(raw_pric)
+                    if len(prices) >= cache_max:
+                        prices.clear()
+                    prices[raw_pric] = pric
+                else:
+                    pric = number(raw_pric, "price")
             cnt = quantity_get(raw_cnt)
             if cnt is None:
                 cnt = number(raw_cnt, "quantity")
@@ -599,7 +635,10 @@ def settle_lines(req: PlainSettleRequest, params: SettleParams, lang: str = "zh"
         lines.found += found
         if lines.looked >= _MEMORY_WINDOW:
             if lines.found * _MEMORY_PAYS < lines.looked:
-                lines.rest = _MEMORY_REST
+                lines.rest = _MEMORY_REST << min(lines.unpaid, _MEMORY_BACKOFF)
+                lines.unpaid += 1
+            else:
+                lines.unpaid = 0
             lines.looked = lines.found = 0
     inscp = medfee - ownpay - over - pre
     return _wire_lines(
@@ -659,7 +698,10 @@ def _wire_lines(
         mulaid_sum,
         acct_pay,
     ) = _visit_amounts(req, params, medfee, inscp, not_acct, ownpay_on_acct)
-    text = _text2
+    # Every amount here has at most two places (amounts are read so, and every product is
+    # quantized; sums, differences, min and max keep it), so adding 0.00 writes it with exactly
+    # two, as fmt() does, without rounding anything (and 0 + 0.00 is never "-0.00").
+    fen0 = ZERO
     t = TEMPLATES["en"] if lang == "en" else TEMPLATES["zh"]
     # The lines' sums: quantized to the fen (sums of such) and not negative, so str() is fmt().
     medfee_t, ownpay_t, over_t, pre_t, inscp_t = (
@@ -672,24 +714,24 @@ def _wire_lines(
     # A text is written once and used again wherever an amount equals one already written (a zero
     # is "0.00"; equal amounts write alike).
     zero = _ZERO_TEXT
-    hifp_t = text(hifp)
-    dedc_t = text(act_pay_dedc)
+    hifp_t = str(hifp + fen0)
+    dedc_t = str(act_pay_dedc + fen0)
     ytd = req.ytd
     texts = _PARAM_TEXTS.get(id(params))
     if texts is None or texts[0] is not params:
         texts = _param_texts(params)
     _, params_dedc_t, ratio_pct, ratio_t, cap_t = texts
-    cap_left_t = None if cap_left is None else text(cap_left)
+    cap_left_t = None if cap_left is None else str(cap_left + fen0)
     pool_info = t.pool % (
         inscp_t,
         params_dedc_t,
-        text(ytd.dedc_paid),
+        str(ytd.dedc_paid + fen0),
         dedc_t,
         inscp_t,
         dedc_t,
         ratio_pct,
-        hifp_t if pooled is hifp else text(pooled),
-        t.no_cap if cap_t is None else t.cap % (cap_t, text(ytd.hifp_paid), cap_left_t),
+        hifp_t if pooled is hifp else str(pooled + fen0),
+        t.no_cap if cap_t is None else t.cap % (cap_t, str(ytd.hifp_paid + fen0), cap_left_t),
         hifp_t,
     )
     code, zh, en = _FUNDS[_EMP_POOL if req.insutype is _EMPLOYEE else _RES_POOL]
@@ -711,11 +753,11 @@ def _wire_lines(
         ]
         name = zh if lang == "zh" else en
         big = hifmi + hifob
-        big_t = text(big)
+        big_t = str(big + fen0)
         big_info = t.big % (
             name,
-            text(inscp - hifp),
-            text(layer.threshold),
+            str(inscp - hifp + fen0),
+            str(layer.threshold + fen0),
             pct(layer.ratio),
             big_t,
         )
@@ -725,22 +767,22 @@ def _wire_lines(
                 {
                     "fund_pay_type": code,
                     "fund_pay_type_name": name,
-                    "inscp_scp_amt": text(max(ZERO, inscp - hifp)),
-                    "crt_payb_lmt_amt": None if big_cap_left is None else text(big_cap_left),
+                    "inscp_scp_amt": str(max(ZERO, inscp - hifp) + fen0),
+                    "crt_payb_lmt_amt": None if big_cap_left is None else str(big_cap_left + fen0),
                     "fund_payamt": big_t,
                     "setl_proc_info": big_info,
                 }
             )
-    psn_part_t = text(psn_part)
+    psn_part_t = str(psn_part + fen0)
     acct = req.acct
-    balc_t = text(acct.balc)
-    own_t = text(own) if own else zero
+    balc_t = str(acct.balc + fen0)
+    own_t = str(own + fen0) if own else zero
     parts = [t.burden % psn_part_t]
     if not_acct:
         parts.append(t.not_acct % str(not_acct))
     if ownpay_barred:
-        parts.append(t.own_barred % text(ownpay_barred))
-    parts.append(t.payable % (psn_part_t if payable == psn_part else text(payable)))
+        parts.append(t.own_barred % str(ownpay_barred + fen0))
+    parts.append(t.payable % (psn_part_t if payable == psn_part else str(payable + fen0)))
     if req.insutype is not _EMPLOYEE:
         parts.append(t.no_acct)
     elif not acct.used:
@@ -750,17 +792,17 @@ def _wire_lines(
     mulaid_detail = []
     mulaid_t = zero
     for giver, amount in mulaid:
-        mulaid_t = text(amount) if amount else zero
+        mulaid_t = str(amount + fen0) if amount else zero
         parts.append(t.copay % (giver, mulaid_t))
         mulaid_detail.append({"giver": giver, "amount": mulaid_t})
     if len(mulaid) > 1:
-        mulaid_t = text(mulaid_sum)
-    acct_pay_t = mulaid_t if not own else own_t if not mulaid_sum else text(acct_pay)
-    cash_t = psn_part_t if not acct_pay else text(psn_part - acct_pay)
+        mulaid_t = str(mulaid_sum + fen0)
+    acct_pay_t = mulaid_t if not own else own_t if not mulaid_sum else str(acct_pay + fen0)
+    cash_t = psn_part_t if not acct_pay else str(psn_part - acct_pay + fen0)
     parts.append(t.cash % cash_t)
     trace.append(t.sep.join(parts))
-    hifmi_t = text(hifmi) if hifmi else zero
-    hifob_t = text(hifob) if hifob else zero
+    hifmi_t = str(hifmi + fen0) if hifmi else zero
+    hifob_t = str(hifob + fen0) if hifob else zero
     return {
         "setlinfo": {
             "medfee_sumamt": medfee_t,
@@ -777,13 +819,13 @@ def _wire_lines(
             "hifob_pay": hifob_t,
             "maf_pay": zero,
             "oth_pay": zero,
-            "fund_pay_sumamt": hifp_t if not hifmi and not hifob else text(fund_sum),
+            "fund_pay_sumamt": hifp_t if not hifmi and not hifob else str(fund_sum + fen0),
             "psn_part_amt": psn_part_t,
             "acct_pay": acct_pay_t,
             "acct_mulaid_pay": mulaid_t,
             "psn_cash_pay": cash_t,
             "hosp_part_amt": zero,
-            "balc": balc_t if not own else text(acct.balc - own),
+            "balc": balc_t if not own else str(acct.balc - own + fen0),
             "insutype": req.insutype._value_,
             "med_type": req.med_type._value_,
         },

@@ -10,9 +10,12 @@ one-line help, without being imported.
 
 from __future__ import annotations
 
-import argparse
 import importlib
 import sys
+
+TYPE_CHECKING = False  # typing's own flag, without importing typing
+if TYPE_CHECKING:
+    import argparse
 
 # Modules under pos.commands, each with register(sub), and the one-line help `pos --help` shows
 # (the same words as the module's own add_parser help; tests/test_import_budget.py checks it).
@@ -35,6 +38,25 @@ COMMANDS: tuple[tuple[str, str], ...] = (
 _GLOBAL_WITH_VALUE = ("--lang", "--db")
 
 
+def _settle_forms() -> dict[tuple[str, ...], tuple[bool, str]]:
+    """`pos settle`'s common spellings, each with what argparse makes of it: (jsonl, lang)."""
+    forms = {}
+    for jsonl in (False, True):
+        for lang in (None, "zh", "en"):
+            langs = [[]] if lang is None else [["--lang", lang], [f"--lang={lang}"]]
+            for words in langs:
+                for order in ([*words, "--jsonl"], ["--jsonl", *words]) if jsonl else (words,):
+                    forms[("settle", *order)] = (jsonl, lang or "zh")
+    return forms
+
+
+# `pos settle` must start like a script, and argparse's import (with gettext, locale and shutil)
+# is ≈ 4–5 ms of it: these exact argv run the settle command without it. Anything else (another
+# spelling or abbreviation, a global option, --help, a mistake) takes argparse as before, which
+# answers and refuses as it always did (tests/test_settle_argv.py holds the two to the same).
+SETTLE_FORMS = _settle_forms()
+
+
 def _global_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--lang", choices=["zh", "en"], default=None, help="app language (default zh)"
@@ -45,6 +67,8 @@ def _global_options(parser: argparse.ArgumentParser) -> None:
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     """The full parser; with `only`, that subcommand is real and the others are names in the help
     (so nothing but the chosen module is imported)."""
+    import argparse
+
     parser = argparse.ArgumentParser(
         prog="pos",
         description="医保收费实训台 — hospital medical-insurance cashier trainer. "
@@ -75,6 +99,8 @@ def chosen_command(argv: list[str]) -> str | None:
 
 def _app_options(argv: list[str]) -> argparse.Namespace | None:
     """The global options when argv asks for nothing but the app; None otherwise."""
+    import argparse
+
     parser = argparse.ArgumentParser(prog="pos", add_help=False, exit_on_error=False)
     _global_options(parser)
     try:
@@ -92,6 +118,11 @@ def main(argv: list[str] | None = None) -> int:
     if hasattr(sys.stdin, "reconfigure"):
         sys.stdin.reconfigure(encoding="utf-8")
     argv = list(sys.argv[1:] if argv is None else argv)
+    settle = SETTLE_FORMS.get(tuple(argv))
+    if settle is not None:
+        from pos.commands.settle import run
+
+        return run(*settle)
     app = _app_options(argv)
     if app is not None:
         from pos.app import run_app

@@ -171,6 +171,13 @@ def run_jsonl(stdin: IO, stdout: IO[str], lang: str) -> int:
     return 0
 
 
+def run(jsonl: bool, lang: str) -> int:
+    """`pos settle [--jsonl] [--lang LANG]` (pos.cli calls it directly for the common spellings)."""
+    if jsonl:
+        return run_jsonl(sys.stdin, sys.stdout, lang)
+    return run_one(sys.stdin, sys.stdout, sys.stderr, lang)
+
+
 def register(sub) -> None:
     p = sub.add_parser("settle", help="settle one JSON request from stdin (docs/SETTLEMENT.md)")
     p.add_argument(
@@ -179,10 +186,4 @@ def register(sub) -> None:
     p.add_argument(
         "--lang", choices=["zh", "en"], default="zh", help="language of the setl_proc_info trace"
     )
-    p.set_defaults(
-        func=lambda args: (
-            run_jsonl(sys.stdin, sys.stdout, args.lang)
-            if args.jsonl
-            else run_one(sys.stdin, sys.stdout, sys.stderr, args.lang)
-        )
-    )
+    p.set_defaults(func=lambda args: run(args.jsonl, args.lang))
