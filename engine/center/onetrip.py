@@ -191,7 +191,9 @@ def _fetch_pipelined(conn: Connection, reads: Sequence[Read]) -> list[list]:
                 cur = raw.cursor()
                 cur.execute(plan.sql, {**plan.defaults, **params} if plan.defaults else params)
                 cursors.append(cur)
-            fetched = [cur.fetchall() for cur in cursors]
+        # Read after the block: leaving it is the one sync that brings every result back. A
+        # fetch inside it would sync first, and leaving would then sync again (a round trip).
+        fetched = [cur.fetchall() for cur in cursors]
     except dialect.loaded_dbapi.Error as exc:
         sql = plans[len(cursors) - 1][0].sql if cursors else "BEGIN"
         raise _wrap(exc, sql, conn) from exc
