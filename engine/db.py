@@ -36,8 +36,19 @@ def is_sqlite(engine_or_url: Engine | str) -> bool:
     return url.get_backend_name() == "sqlite"
 
 
+def json_text(value: object) -> str:
+    """The text of a JSON column (the center's stored answers, 2–3 KB each, two or three per
+    settlement): orjson, ≈ 5× faster than the standard library's json.dumps that SQLAlchemy uses
+    by default. Read back the same (json.loads); keys that are not strings are written as
+    json.dumps writes them, as strings."""
+    import orjson  # on first use: only what stores an answer pays for its import
+
+    return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS).decode()
+
+
 def make_engine(url: str, **kwargs) -> Engine:
     url = normalize_url(url)
+    kwargs.setdefault("json_serializer", json_text)
     if is_sqlite(url):
         return _sqlite_engine(url, **kwargs)
     # No pool_pre_ping: it costs a round trip per checkout, i.e. per message. Recycle instead.

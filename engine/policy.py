@@ -168,6 +168,10 @@ class Policy(_Strict):
     insutype: dict[InsutypeKey, InsutypeRule] = Field(min_length=1)
 
     _source: str = PrivateAttr(default="")
+    # resolve()'s answers by its arguments: a frozen policy gives the same frozen parameters
+    # every time (the center asks once per 2204 and 2207). Held with its owner, so a copy
+    # (model_copy shares private values) starts its own.
+    _resolved: tuple = PrivateAttr(default=(None, None))
 
     @model_validator(mode="after")
     def _consistent(self) -> Policy:
@@ -221,6 +225,24 @@ class Policy(_Strict):
         self, insutype: object, psn_type: object, med_type: object, hosp_lv: object
     ) -> SettleParams:
         """The parameters of one visit; accepts enum members or their string codes."""
+        owner, memo = self._resolved
+        if owner is not self:
+            memo = {}
+            self._resolved = (self, memo)
+        key = (insutype, psn_type, med_type, hosp_lv)
+        try:
+            found = memo.get(key)
+        except TypeError:  # an unhashable argument: refused below, never remembered
+            found = key = None
+        if found is None:
+            found = self._resolve(insutype, psn_type, med_type, hosp_lv)
+            if key is not None:
+                memo[key] = found
+        return found
+
+    def _resolve(
+        self, insutype: object, psn_type: object, med_type: object, hosp_lv: object
+    ) -> SettleParams:
         ins, med, section = self._rule(insutype, med_type)
         psn = _parse(PsnType, psn_type, self)
         lv = _parse(HospLv, hosp_lv, self)

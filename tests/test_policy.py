@@ -285,3 +285,16 @@ def test_unknown_policy_id_lists_known_ones(tmp_path):
     assert load_policy("bortala-2025", tmp_path).admdvs == "652700"
     with pytest.raises(PolicyError, match=r"known: bortala-2025\)"):
         load_policy("zhaotong-2025", tmp_path)
+
+
+def test_a_resolved_visit_is_remembered_per_policy_not_shared_by_a_copy(policy):
+    first = policy.resolve("310", "1101", "11", "2")
+    assert policy.resolve("310", "1101", "11", "2") is first  # the center asks per message
+    with pytest.raises(PolicyError):
+        policy.resolve("310", "1101", "11", "4")  # a refusal is not remembered: it refuses again
+    with pytest.raises(PolicyError):
+        policy.resolve("310", "1101", "11", "4")
+    # model_copy shares private values: the copy must answer from its own fields.
+    changed = policy.model_copy(update={"default_selfpay_prop": Decimal("0.3")})
+    assert changed.resolve("310", "1101", "11", "2").default_selfpay_prop == Decimal("0.3")
+    assert policy.resolve("310", "1101", "11", "2") is first
