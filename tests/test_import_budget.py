@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from pos.cli import COMMANDS
-from tests.importtime import imported_modules
+from tests.importtime import settle_imports
 from tests.test_settle_contract import EXAMPLE_A
 from tests.test_settle_fast import POLICY_REQUEST
 
@@ -24,18 +24,7 @@ FORBIDDEN_MODULES = {"engine.center", "engine.models", "engine.policy", "pos.dat
 
 def imported(args: list[str], stdin: str, env: dict[str, str]) -> set[str]:
     """Every module the process imported, from its -X importtime report on stderr."""
-    proc = subprocess.run(
-        [sys.executable, "-X", "importtime", "-m", "pos", *args],
-        input=stdin.encode(),
-        capture_output=True,
-        cwd=ROOT,
-        env=env,
-        timeout=120,
-        check=False,
-    )
-    assert proc.returncode == 0, proc.stderr.decode()[-2000:]
-    assert json.loads(proc.stdout.decode().splitlines()[0] if "--jsonl" in args else proc.stdout)
-    names = imported_modules(proc.stderr)
+    names = settle_imports(args, stdin, env)
     assert "pos.commands.jsonlines" in names  # the report was read
     return names
 

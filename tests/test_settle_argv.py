@@ -6,15 +6,13 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from pos import cli
 from pos.commands import settle as settle_cmd
-from tests.importtime import imported_modules
+from tests.importtime import settle_imports
 from tests.test_settle_contract import EXAMPLE_A
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -80,19 +78,7 @@ def test_mistakes_are_refused_by_argparse_as_before(argv, message, capsys):
 
 def imported(args: list[str], tmp_path) -> set[str]:
     env = {**os.environ, "POS_CACHE_DIR": str(tmp_path / "cache"), "PYTHONPATH": str(ROOT)}
-    proc = subprocess.run(
-        [sys.executable, "-X", "importtime", "-m", "pos", *args],
-        input=LINE.encode(),
-        capture_output=True,
-        cwd=ROOT,
-        env=env,
-        timeout=120,
-        check=False,
-    )
-    assert proc.returncode == 0, proc.stderr.decode()[-2000:]
-    out = proc.stdout.decode()
-    assert json.loads(out.splitlines()[0] if "--jsonl" in args else out)["setlinfo"]
-    return imported_modules(proc.stderr)
+    return settle_imports(args, LINE, env)
 
 
 def test_pos_settle_starts_without_argparse(tmp_path):

@@ -13,30 +13,20 @@ from hypothesis import strategies as st
 
 from engine import models_plain
 from engine import settle as engine_settle
-from engine.models_plain import read_head, read_request
-from engine.settle import settle, settle_lines
+from engine.models_plain import read_request
+from engine.settle import settle
 from pos.bench.batch import unique_requests
 from pos.commands import settle as settle_cmd
 from tests.hostile import WEIRD_VALUES
 from tests.test_settle_contract import EXAMPLE_A
-from tests.test_settle_lines import ITEM_KEYS, NEAR_MISSES, check
+from tests.test_settle_lines import (  # their reader and their autouse fixture (forget)
+    ITEM_KEYS,
+    NEAR_MISSES,
+    answer,
+    check,
+    forget,  # noqa: F401
+)
 from tests.test_settle_properties import request
-
-
-@pytest.fixture(autouse=True)
-def forget():
-    models_plain._LINES.clear()
-    engine_settle._SPLITS.clear()
-    yield
-    models_plain._LINES.clear()
-    engine_settle._SPLITS.clear()
-
-
-def answer(data: object, lang: str) -> dict | None:
-    req = read_head(data)
-    if req is None:
-        return None
-    return settle_lines(req, settle_cmd._params(req), lang)
 
 
 def short(text: str, how: int) -> str:
