@@ -87,7 +87,7 @@ class Ctx:
 
     def commit_writes(self) -> None:
         """The message's last writes; on PostgreSQL inside `one_trip` they carry the COMMIT,
-        unless the ORM still holds something to flush (then `finish` commits after it)."""
+        unless the ORM still holds something to flush (then `one_trip` commits after it)."""
         orm = self.orm
         self.writes.flush(commit=orm is None or not (orm.new or orm.dirty or orm.deleted))
 
