@@ -99,9 +99,13 @@ class _Compiled:
             for c in getattr(stmt, "selected_columns", ())
         ]
 
+    def merged(self, params: dict) -> dict:
+        """`params` over the statement's own bound values (its literals)."""
+        return {**self.defaults, **params} if self.defaults else params
+
     def values(self, params: dict) -> dict | tuple:
         """The driver's parameters: converted by type, by name or in placeholder order."""
-        values = {**self.defaults, **params} if self.defaults else params
+        values = self.merged(params)
         binds = self.binds
         if binds:
             values = {k: (binds[k](v) if k in binds else v) for k, v in values.items()}
@@ -112,8 +116,7 @@ class _Compiled:
     def expanded(self, params: dict) -> tuple[str, tuple]:
         """The text and positional values of a statement with an IN list, as SQLAlchemy renders
         them for these values (SQLite)."""
-        values = {**self.defaults, **params} if self.defaults else params
-        state = self.compiled.construct_expanded_state(values)
+        state = self.compiled.construct_expanded_state(self.merged(params))
         procs = state.processors
         return state.statement, tuple(
             procs[name](state.parameters[name]) if name in procs else state.parameters[name]
@@ -178,6 +181,12 @@ def scalar(conn: Connection, stmt, params: dict):
     return rows[0][0] if rows else None
 
 
+def _begin_in_trip(raw) -> None:
+    """Inside `one_trip` (autocommit, idle) the message's first statements carry its BEGIN."""
+    if raw.autocommit and raw.info.transaction_status == 0:
+        raw.execute("BEGIN")
+
+
 def _fetch_pipelined(conn: Connection, reads: Sequence[Read]) -> list[list]:
     dialect = conn.dialect
     raw = conn.connection.driver_connection
@@ -185,11 +194,10 @@ def _fetch_pipelined(conn: Connection, reads: Sequence[Read]) -> list[list]:
     cursors = []
     try:
         with raw.pipeline():
-            if raw.autocommit and raw.info.transaction_status == 0:  # IDLE: one_trip's BEGIN
-                raw.execute("BEGIN")
+            _begin_in_trip(raw)
             for plan, _, params in plans:
                 cur = raw.cursor()
-                cur.execute(plan.sql, {**plan.defaults, **params} if plan.defaults else params)
+                cur.execute(plan.sql, plan.merged(params))
                 cursors.append(cur)
         # Read after the block: leaving it is the one sync that brings every result back. A
         # fetch inside it would sync first, and leaving would then sync again (a round trip).
@@ -237,8 +245,7 @@ def execute_all(conn: Connection, batch: Sequence[tuple[Any, list[dict]]], *, co
     commit = commit and conn.info.get("one_trip") is raw
     try:
         with raw.pipeline():
-            if raw.autocommit and raw.info.transaction_status == 0:
-                raw.execute("BEGIN")
+            _begin_in_trip(raw)
             cur = raw.cursor()
             for sql, params in plans:
                 if len(params) == 1:
